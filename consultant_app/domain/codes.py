@@ -1,0 +1,89 @@
+"""The programme's code lists, each value with the Korean word spreadsheets may use instead."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class SupportField(StrEnum):
+    SMART_FACTORY = "smart_factory"
+    TECH_INNOVATION = "tech_innovation"
+    ENV_SAFETY = "env_safety"
+    PRODUCTIVITY = "productivity"
+
+
+class GrowthStage(StrEnum):
+    BASIC = "basic"
+    INTERMEDIATE1 = "intermediate1"
+    INTERMEDIATE2 = "intermediate2"
+    ADVANCED = "advanced"
+
+
+class Capability(StrEnum):
+    """Capabilities a company says the programme improved (survey)."""
+
+    PRODUCTIVITY = "productivity"
+    QUALITY = "quality"
+    MINDSET = "mindset"
+    COST = "cost"
+    DELIVERY = "delivery"
+    SAFETY = "safety"
+
+
+class EngagementStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+KOREAN = {
+    SupportField.SMART_FACTORY: "스마트공장",
+    SupportField.TECH_INNOVATION: "기술혁신",
+    SupportField.ENV_SAFETY: "환경안전",
+    SupportField.PRODUCTIVITY: "생산성",
+    GrowthStage.BASIC: "기초",
+    GrowthStage.INTERMEDIATE1: "중간1",
+    GrowthStage.INTERMEDIATE2: "중간2",
+    GrowthStage.ADVANCED: "고도화",
+    Capability.PRODUCTIVITY: "생산성 혁신",
+    Capability.QUALITY: "품질수준 향상",
+    Capability.MINDSET: "혁신 인식·마인드",
+    Capability.COST: "원가",
+    Capability.DELIVERY: "납기",
+    Capability.SAFETY: "안전",
+    EngagementStatus.PLANNED: "계획",
+    EngagementStatus.IN_PROGRESS: "진행중",
+    EngagementStatus.COMPLETED: "완료",
+    EngagementStatus.CANCELLED: "중단",
+}
+
+# Short Korean forms seen in the office's sheets, beside the full words above.
+_EXTRA_KOREAN = {
+    Capability.PRODUCTIVITY: ("생산성",),
+    Capability.QUALITY: ("품질", "품질수준"),
+    Capability.MINDSET: ("마인드", "혁신인식", "혁신 인식"),
+    SupportField.PRODUCTIVITY: ("생산성혁신", "생산성 혁신"),
+    SupportField.SMART_FACTORY: ("스마트 공장",),
+}
+
+
+def label(code: StrEnum, lang: str = "ko") -> str:
+    """A code's display word: Korean by default, the code itself in English."""
+    if lang == "ko":
+        return KOREAN.get(code, code.value)
+    return code.value.replace("_", " ")
+
+
+def parse_code(enum: type[E], text: str) -> E | None:
+    """The enum member for an English code or a Korean word; None when nothing matches."""
+    key = text.strip()
+    folded = key.casefold().replace(" ", "")
+    for member in enum:
+        words = (member.value, KOREAN.get(member, ""), *_EXTRA_KOREAN.get(member, ()))
+        if any(folded == w.casefold().replace(" ", "") for w in words if w):
+            return member
+    return None

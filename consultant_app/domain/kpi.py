@@ -1,0 +1,141 @@
+"""The KPI catalogue: definitions the programme office keeps in ``resources/kpi_catalogue.csv``."""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+
+class Direction(StrEnum):
+    """Which way a KPI improves."""
+
+    LOWER = "lower"
+    HIGHER = "higher"
+
+
+class Category(StrEnum):
+    """The programme's KPI families: productivity, quality, cost, delivery, safety, morale."""
+
+    P = "P"
+    Q = "Q"
+    C = "C"
+    D = "D"
+    S = "S"
+    M = "M"
+
+
+@dataclass(frozen=True, slots=True)
+class KpiDefinition:
+    """One KPI: what it measures, in which unit, which way is better and which values are valid."""
+
+    code: str
+    name_ko: str
+    name_en: str
+    category: Category
+    unit: str
+    direction: Direction
+    minimum: float | None = None
+    maximum: float | None = None
+    minimum_exclusive: bool = False
+    description: str = ""
+
+    @property
+    def is_percent(self) -> bool:
+        """True when values are percentages, so a change is also shown in percentage points."""
+        return self.unit == "%"
+
+    def name(self, lang: str = "ko") -> str:
+        """The KPI's name in the given language."""
+        return self.name_en if lang == "en" else self.name_ko
+
+    def in_range(self, value: float) -> bool:
+        """Whether a measured value lies within the KPI's valid range."""
+        if not math.isfinite(value):
+            return False
+        if self.minimum is not None:
+            if value < self.minimum or (self.minimum_exclusive and value == self.minimum):
+                return False
+        return self.maximum is None or value <= self.maximum
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is malformed; the message names the file and row."""
+
+
+class KpiCatalogue:
+    """KPI definitions by code, in the order the catalogue lists them."""
+
+    def __init__(self, definitions: list[KpiDefinition]):
+        self._by_code = {d.code: d for d in definitions}
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    def __iter__(self):
+        return iter(self._by_code.values())
+
+    def __len__(self) -> int:
+        return len(self._by_code)
+
+    def get(self, code: str) -> KpiDefinition | None:
+        """The definition for ``code``, or None when the catalogue has no such KPI."""
+        return self._by_code.get(code)
+
+    def __getitem__(self, code: str) -> KpiDefinition:
+        return self._by_code[code]
+
+    def lookup(self, text: str) -> KpiDefinition | None:
+        """Find a KPI by code or by its Korean or English name (as spreadsheets write it)."""
+        key = text.strip()
+        if key in self._by_code:
+            return self._by_code[key]
+        folded = key.casefold().replace(" ", "")
+        for definition in self._by_code.values():
+            names = (definition.code, definition.name_ko, definition.name_en)
+            if any(folded == n.casefold().replace(" ", "") for n in names):
+                return definition
+        return None
+
+    @classmethod
+    def from_csv(cls, path: Path) -> KpiCatalogue:
+        """Read a catalogue file; a bad row raises CatalogueError naming file and row."""
+        definitions = []
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row_number, row in enumerate(csv.DictReader(handle), start=2):
+                try:
+                    definitions.append(_definition_from_row(row))
+                except (KeyError, ValueError) as exc:
+                    raise CatalogueError(f"{path}, row {row_number}: {exc}") from exc
+        return cls(definitions)
+
+
+def _optional_float(text: str | None) -> float | None:
+    text = (text or "").strip()
+    return float(text) if text else None
+
+
+def _definition_from_row(row: dict[str, str]) -> KpiDefinition:
+    return KpiDefinition(
+        code=row["code"].strip(),
+        name_ko=row["name_ko"].strip(),
+        name_en=row["name_en"].strip(),
+        category=Category(row["category"].strip()),
+        unit=row["unit"].strip(),
+        direction=Direction(row["direction"].strip()),
+        minimum=_optional_float(row.get("min")),
+        maximum=_optional_float(row.get("max")),
+        minimum_exclusive=(row.get("min_exclusive") or "").strip().lower() == "true",
+        description=(row.get("description") or "").strip(),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_catalogue() -> KpiCatalogue:
+    """The catalogue bundled in ``resources/``."""
+    from consultant_app.paths import resource_path
+
+    return KpiCatalogue.from_csv(resource_path("kpi_catalogue.csv"))

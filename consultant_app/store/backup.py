@@ -1,0 +1,99 @@
+"""Consistent copies of the store file, taken with SQLite's online backup, and restoring one."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from consultant_app.errors import AppError
+
+AUTOMATIC_BACKUPS_KEPT = 20
+BACKUP_SUFFIX = ".sqlite3"
+
+
+class StoreCorrupt(AppError):
+    """The store file can't be read as a healthy database; it is left exactly as it is."""
+
+    def __init__(self, path: Path, detail: str, backup: Path | None):
+        offer_ko = f" 최근 자동 백업: {backup} (consultant-app restore 로 복원)" if backup else " 백업이 없습니다."
+        offer_en = f" Latest automatic backup: {backup} (restore it with consultant-app restore)" if backup \
+            else " No backup exists."
+        super().__init__(f"데이터 파일이 손상되었거나 읽을 수 없습니다: {path} ({detail}). 파일은 그대로 두었습니다.{offer_ko}",
+                         f"The data file is corrupt or unreadable: {path} ({detail}). It was left untouched.{offer_en}")
+        self.path = path
+        self.backup = backup
+
+
+def integrity_problem(path: Path, *, full: bool = False) -> str | None:
+    """Check a database file read-only; None when healthy, else what SQLite reported."""
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        rows = connection.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()
+    except sqlite3.Error as exc:
+        return str(exc)
+    finally:
+        connection.close()
+    result = "; ".join(str(r[0]) for r in rows[:5])
+    return None if result == "ok" else result
+
+
+def backup_file(source: Path, destination: Path) -> Path:
+    """Copy ``source`` to ``destination`` with SQLite's backup API (safe while the store is open)."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(destination.name + ".part")
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    dst = sqlite3.connect(partial)
+    try:
+        src.backup(dst)
+        dst.commit()
+    finally:
+        dst.close()
+        src.close()
+    os.replace(partial, destination)
+    return destination
+
+
+def automatic_backup(source: Path, backups_dir: Path, reason: str) -> Path:
+    """An automatic backup named by time and reason; the oldest beyond the kept number are removed."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    destination = backup_file(source, backups_dir / f"{source.stem}-{stamp}-{reason}{BACKUP_SUFFIX}")
+    automatic = sorted(backups_dir.glob(f"{source.stem}-*{BACKUP_SUFFIX}"))
+    for old in automatic[:-AUTOMATIC_BACKUPS_KEPT]:
+        old.unlink(missing_ok=True)
+    return destination
+
+
+def latest_backup(backups_dir: Path) -> Path | None:
+    """The newest backup file, if any."""
+    if not backups_dir.is_dir():
+        return None
+    candidates = [p for p in backups_dir.glob(f"*{BACKUP_SUFFIX}") if p.is_file()]
+    return max(candidates, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def restore_file(backup: Path, target: Path, backups_dir: Path) -> Path | None:
+    """Replace ``target`` by ``backup`` after checking it; the current file is backed up first."""
+    if not backup.is_file():
+        raise AppError(f"백업 파일이 없습니다: {backup}", f"No such backup file: {backup}")
+    problem = integrity_problem(backup, full=True)
+    if problem:
+        raise AppError(f"백업 파일이 손상되어 복원하지 않았습니다: {backup} ({problem})",
+                       f"The backup file is damaged, nothing was restored: {backup} ({problem})")
+    safety = None
+    if target.exists() and integrity_problem(target) is None:
+        safety = automatic_backup(target, backups_dir, "before-restore")
+    elif target.exists():
+        # A damaged current file is kept aside byte for byte, never overwritten.
+        safety = target.with_name(f"{target.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+        os.replace(target, safety)
+    staged = target.with_name(target.name + ".restoring")
+    backup_file(backup, staged)
+    for suffix in ("-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    os.replace(staged, target)
+    return safety

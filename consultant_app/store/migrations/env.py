@@ -1,0 +1,24 @@
+"""Alembic environment for the local store; the caller hands over the connection."""
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from consultant_app.store.models import metadata
+
+connection = context.config.attributes.get("connection")
+
+
+def _run(conn) -> None:
+    context.configure(connection=conn, target_metadata=metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if connection is not None:
+    _run(connection)
+else:
+    # Developer use (``alembic revision --autogenerate``): a URL from ``-x url=...``.
+    url = context.get_x_argument(as_dictionary=True).get("url", "sqlite:///dev.sqlite3")
+    with create_engine(url).connect() as conn:
+        _run(conn)
+        conn.commit()
