@@ -19,6 +19,7 @@ class Undefined(StrEnum):
     TARGET_EQUALS_BASELINE = "target_equals_baseline"
     NOT_PERCENT = "not_percent"
     NO_COMPUTABLE_KPI = "no_computable_kpi"
+    NOT_FINITE = "not_finite"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,11 @@ ACHIEVEMENT_FORMULA = "(A − B) ÷ (T − B) × 100"
 POINTS_FORMULA = "A − B"
 
 
+def _finite(value: float) -> Figure:
+    # An infinite or NaN input (e.g. "inf" read from a sheet) or an overflow never becomes a printed "inf" or "nan".
+    return Figure.of(value) if math.isfinite(value) else Figure.undefined_because(Undefined.NOT_FINITE)
+
+
 def _missing(baseline: float | None, post: float | None) -> Figure | None:
     if baseline is None:
         return Figure.undefined_because(Undefined.NO_BASELINE)
@@ -65,7 +71,7 @@ def improvement_pct(direction: Direction, baseline: float | None, post: float | 
     if baseline == 0:
         return Figure.undefined_because(Undefined.ZERO_BASELINE)
     change = (baseline - post) if direction is Direction.LOWER else (post - baseline)
-    return Figure.of(change / abs(baseline) * 100.0)
+    return _finite(change / abs(baseline) * 100.0)
 
 
 def target_achievement_pct(baseline: float | None, target: float | None, post: float | None) -> Figure:
@@ -77,7 +83,7 @@ def target_achievement_pct(baseline: float | None, target: float | None, post: f
         return Figure.undefined_because(Undefined.NO_TARGET)
     if math.isclose(target, baseline, rel_tol=0.0, abs_tol=1e-12):
         return Figure.undefined_because(Undefined.TARGET_EQUALS_BASELINE)
-    return Figure.of((post - baseline) / (target - baseline) * 100.0)
+    return _finite((post - baseline) / (target - baseline) * 100.0)
 
 
 def percentage_points(is_percent: bool, baseline: float | None, post: float | None) -> Figure:
@@ -85,12 +91,12 @@ def percentage_points(is_percent: bool, baseline: float | None, post: float | No
     if not is_percent:
         return Figure.undefined_because(Undefined.NOT_PERCENT)
     missing = _missing(baseline, post)
-    return missing or Figure.of(post - baseline)
+    return missing or _finite(post - baseline)
 
 
 def ratio_value(numerator: float | None, denominator: float | None, *, percent: bool) -> float | None:
     """A KPI value from its numerator and denominator (× 100 for % KPIs); None when not computable."""
     if numerator is None or denominator is None or denominator == 0:
         return None
-    value = numerator / denominator
-    return value * 100.0 if percent else value
+    value = numerator / denominator * (100.0 if percent else 1.0)
+    return value if math.isfinite(value) else None

@@ -103,14 +103,30 @@ class KpiCatalogue:
     @classmethod
     def from_csv(cls, path: Path) -> KpiCatalogue:
         """Read a catalogue file; a bad row raises CatalogueError naming file and row."""
-        definitions = []
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            for row_number, row in enumerate(csv.DictReader(handle), start=2):
-                try:
-                    definitions.append(_definition_from_row(row))
-                except (KeyError, ValueError) as exc:
-                    raise CatalogueError(f"{path}, row {row_number}: {exc}") from exc
-        return cls(definitions)
+        definitions: dict[str, KpiDefinition] = {}
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                reader = csv.DictReader(handle)
+                missing = [c for c in _REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+                if missing:
+                    raise CatalogueError(f"{path}, row 1: missing columns {', '.join(missing)}")
+                for row_number, row in enumerate(reader, start=2):
+                    try:
+                        definition = _definition_from_row(row)
+                    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+                        raise CatalogueError(f"{path}, row {row_number}: {exc}") from exc
+                    if definition.code in definitions:
+                        raise CatalogueError(f"{path}, row {row_number}: the code {definition.code!r} is listed twice")
+                    definitions[definition.code] = definition
+        except UnicodeDecodeError as exc:
+            # Excel may save as CP949. Text is decoded in blocks, so which row is not known exactly.
+            raise CatalogueError(f"{path}: not UTF-8 text ({exc.reason}); save it as CSV UTF-8") from exc
+        if not definitions:
+            raise CatalogueError(f"{path}: no KPI definitions")
+        return cls(list(definitions.values()))
+
+
+_REQUIRED_COLUMNS = ("code", "name_ko", "name_en", "category", "unit", "direction")
 
 
 def _optional_float(text: str | None) -> float | None:
@@ -118,17 +134,34 @@ def _optional_float(text: str | None) -> float | None:
     return float(text) if text else None
 
 
-def _definition_from_row(row: dict[str, str]) -> KpiDefinition:
+def _required(row: dict[str, str | None], column: str) -> str:
+    value = (row.get(column) or "").strip()
+    if not value:
+        raise ValueError(f"{column} is empty")
+    return value
+
+
+def _flag(text: str | None) -> bool:
+    value = (text or "").strip().lower()
+    if value not in ("", "true", "false"):
+        raise ValueError(f"min_exclusive must be true or false, not {text!r}")
+    return value == "true"
+
+
+def _definition_from_row(row: dict[str, str | None]) -> KpiDefinition:
+    minimum, maximum = _optional_float(row.get("min")), _optional_float(row.get("max"))
+    if minimum is not None and maximum is not None and minimum > maximum:
+        raise ValueError(f"min {minimum:g} is above max {maximum:g}")
     return KpiDefinition(
-        code=row["code"].strip(),
-        name_ko=row["name_ko"].strip(),
-        name_en=row["name_en"].strip(),
-        category=Category(row["category"].strip()),
-        unit=row["unit"].strip(),
-        direction=Direction(row["direction"].strip()),
-        minimum=_optional_float(row.get("min")),
-        maximum=_optional_float(row.get("max")),
-        minimum_exclusive=(row.get("min_exclusive") or "").strip().lower() == "true",
+        code=_required(row, "code"),
+        name_ko=_required(row, "name_ko"),
+        name_en=_required(row, "name_en"),
+        category=Category(_required(row, "category")),
+        unit=_required(row, "unit"),
+        direction=Direction(_required(row, "direction")),
+        minimum=minimum,
+        maximum=maximum,
+        minimum_exclusive=_flag(row.get("min_exclusive")),
         description=(row.get("description") or "").strip(),
     )
 

@@ -83,6 +83,7 @@ UNDEFINED_MESSAGES: dict[Undefined, tuple[str, str]] = {
     Undefined.TARGET_EQUALS_BASELINE: ("정의되지 않음: 목표값이 기준값과 같음", "undefined: target equals baseline"),
     Undefined.NOT_PERCENT: ("해당 없음: % 지표가 아님", "not applicable: not a % KPI"),
     Undefined.NO_COMPUTABLE_KPI: ("정의되지 않음: 계산 가능한 지표 없음", "undefined: no computable KPI"),
+    Undefined.NOT_FINITE: ("정의되지 않음: 값이 유한한 숫자가 아님", "undefined: a value is not a finite number"),
 }
 
 

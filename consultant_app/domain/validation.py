@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -103,8 +105,8 @@ def business_no_check_digit(first_nine: str) -> int:
 
 
 def normalize_business_no(text: str) -> str:
-    """Digits only: ``123-45-67890`` → ``1234567890``."""
-    return re.sub(r"[\s\-]", "", text or "")
+    """Digits only: ``123-45-67890`` → ``1234567890`` (full-width ``１２３`` typed in Korean input mode too)."""
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", text or ""))
 
 
 def check_business_no(text: str, field_name: str = "business_no") -> list[Issue]:
@@ -112,7 +114,7 @@ def check_business_no(text: str, field_name: str = "business_no") -> list[Issue]
     number = normalize_business_no(text)
     if not number:
         return [Issue(Rule.REQUIRED, field_name)]
-    if not re.fullmatch(r"\d{10}", number):
+    if not re.fullmatch(r"[0-9]{10}", number):
         return [Issue(Rule.BUSINESS_NO_FORMAT, field_name, {"value": text})]
     if business_no_check_digit(number[:9]) != int(number[9]):
         return [Issue(Rule.BUSINESS_NO_CHECKSUM, field_name, {"value": text})]
@@ -129,6 +131,8 @@ def check_kpi_value(definition: KpiDefinition, value: float | None, field_name: 
     """A value within the KPI's range: % in 0–100, counts ≥ 0, times > 0."""
     if value is None:
         return []
+    if not math.isfinite(value):
+        return [Issue(Rule.NOT_A_NUMBER, field_name, {"kpi": definition.code, "value": value})]
     params = {"kpi": definition.code, "value": value, "min": definition.minimum, "max": definition.maximum}
     if definition.is_percent and not (0 <= value <= 100):
         return [Issue(Rule.PERCENT_RANGE, field_name, params)]

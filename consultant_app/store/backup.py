@@ -26,10 +26,20 @@ class StoreCorrupt(AppError):
         self.backup = backup
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A connection that reads ``path`` and writes nothing beside it."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not Path(f"{path}-wal").exists():
+        # Even read-only, SQLite creates -wal and -shm beside a WAL-mode file. With no -wal, no connection has
+        # the file open and no commit waits in a log, so read it as immutable: it is left exactly as it is.
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True)
+
+
 def integrity_problem(path: Path, *, full: bool = False) -> str | None:
     """Check a database file read-only; None when healthy, else what SQLite reported."""
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = _read_only(path)
     except sqlite3.Error as exc:
         return str(exc)
     try:
@@ -46,14 +56,18 @@ def backup_file(source: Path, destination: Path) -> Path:
     """Copy ``source`` to ``destination`` with SQLite's backup API (safe while the store is open)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".part")
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    src = _read_only(source)
     dst = sqlite3.connect(partial)
     try:
-        src.backup(dst)
-        dst.commit()
-    finally:
-        dst.close()
-        src.close()
+        try:
+            src.backup(dst)
+            dst.commit()
+        finally:
+            dst.close()
+            src.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)  # never leave half a copy behind
+        raise
     os.replace(partial, destination)
     return destination
 
@@ -88,9 +102,11 @@ def restore_file(backup: Path, target: Path, backups_dir: Path) -> Path | None:
     if target.exists() and integrity_problem(target) is None:
         safety = automatic_backup(target, backups_dir, "before-restore")
     elif target.exists():
-        # A damaged current file is kept aside byte for byte, never overwritten.
-        safety = target.with_name(f"{target.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+        # A damaged current file is kept aside byte for byte, never overwritten, with the log of its last commits.
+        safety = target.with_name(f"{target.name}.damaged-{datetime.now():%Y%m%d-%H%M%S-%f}")
         os.replace(target, safety)
+        if Path(f"{target}-wal").exists():
+            os.replace(f"{target}-wal", f"{safety}-wal")
     staged = target.with_name(target.name + ".restoring")
     backup_file(backup, staged)
     for suffix in ("-wal", "-shm"):

@@ -11,9 +11,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlmodel import Session, select
 
+from consultant_app.errors import AppError
 from consultant_app.paths import STORE_FILE_NAME
 from consultant_app.store import journal
 from consultant_app.store.backup import StoreCorrupt, automatic_backup, integrity_problem, latest_backup
@@ -31,19 +32,35 @@ journal.install(StoreSession)
 
 
 def _set_pragmas(dbapi_connection, _record) -> None:
+    # pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so DDL (migrations) and the reads before a
+    # unit of work's first write ran outside any transaction. Turn that off; _begin() emits BEGIN instead.
+    dbapi_connection.isolation_level = None
     # Per connection: SQLite forgets these, and foreign keys are off unless asked.
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
 
+BEGIN_OPTION = "sqlite_begin"
+
+
+def _begin(connection) -> None:
+    # "IMMEDIATE" (Store.transaction) takes the write lock at the start, waiting for another writer, so a unit
+    # of work that reads then writes never fails because someone else committed in between.
+    mode = connection.get_execution_options().get(BEGIN_OPTION, "")
+    connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
 def make_engine(path: Path) -> Engine:
-    """An engine on the SQLite file with the store's pragmas on every connection."""
-    engine = create_engine(f"sqlite:///{path}")
+    """An engine on the SQLite file with the store's pragmas on every connection and real transactions."""
+    # URL.create, not f"sqlite:///{path}": a parsed URL would decode "%20" and cut at "?" in a folder name,
+    # and the engine would open another file than the one checked and backed up.
+    engine = create_engine(URL.create("sqlite", database=str(path)))
     event.listen(engine, "connect", _set_pragmas)
+    event.listen(engine, "begin", _begin)
     return engine
 
 
@@ -69,10 +86,32 @@ def migrate(engine: Engine, path: Path, backups_dir: Path) -> Path | None:
     backup = None
     if current is not None:
         backup = automatic_backup(path, backups_dir, f"before-upgrade-{current}")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        # SQLite's way to change a schema: foreign keys off (outside any transaction, or the pragma is ignored),
+        # every step in one transaction, then foreign_key_check before the commit. Batch migrations rebuild a
+        # table by copy, drop and rename, which with keys on fails when other tables reference it.
+        driver = connection.connection.driver_connection
+        driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            # The write lock from the start: a second app opening the same old file waits, then finds it at head.
+            with connection.execution_options(**{BEGIN_OPTION: "IMMEDIATE"}).begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise MigrationBrokeForeignKeys(path, broken)
+        finally:
+            driver.execute("PRAGMA foreign_keys=ON")
     return backup
+
+
+class MigrationBrokeForeignKeys(AppError):
+    """An upgrade left rows pointing nowhere; it was rolled back."""
+
+    def __init__(self, path: Path, broken: list):
+        tables = ", ".join(sorted({str(row[0]) for row in broken}))
+        super().__init__(f"데이터 파일 업그레이드가 외래 키(foreign key)를 깨뜨려 취소했습니다: {path} ({tables})",
+                         f"Upgrading the data file would break foreign keys, so it was rolled back: {path} ({tables})")
 
 
 class Store:
@@ -134,13 +173,17 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[StoreSession]:
-        """A session that commits on success and rolls back (writing nothing) on any error."""
+        """A session that commits on success and rolls back (writing nothing) on any error.
+
+        It holds the write lock from its start (BEGIN IMMEDIATE): use it for every unit of work that writes.
+        """
         with self.session() as session:
             with session.begin():
+                session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
                 yield session
 
     def _device_id(self) -> str:
-        with self.session() as session, session.begin():
+        with self.transaction() as session:
             meta = session.get(Meta, DEVICE_ID_KEY)
             if meta is None:
                 meta = Meta(key=DEVICE_ID_KEY, value=new_id())

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -64,23 +64,33 @@ def write_changes(connection: Connection, changes: Iterable[Change], *, actor: s
     return len(rows)
 
 
-def _change_of(obj: Synced, *, is_new: bool) -> Change | None:
+def _stored_values(session: Session, obj: Synced, keys: list[str]) -> dict[str, Any]:
+    if not keys:
+        return {}
+    table = obj.__table__
+    row = session.connection().execute(
+        select(*(table.c[key] for key in keys)).where(table.c.id == obj.id)).one_or_none()
+    return dict(zip(keys, row)) if row is not None else {}
+
+
+def _change_of(session: Session, obj: Synced, *, is_new: bool) -> Change | None:
     state = inspect(obj)
     table = obj.__tablename__
     if is_new:
         values = {attr.key: getattr(obj, attr.key) for attr in state.mapper.column_attrs}
         return Change(table, obj.id, CREATE, row_changes_for_create(values), obj.version)
+    histories = {attr.key: state.attrs[attr.key].history for attr in state.mapper.column_attrs
+                 if attr.key not in BOOKKEEPING}
+    histories = {key: h for key, h in histories.items() if h.has_changes()}
+    # A value set on an expired attribute (after a rollback, expire() or refresh()) has no old value in
+    # memory: read the stored one, or the journal would say "None → new".
+    stored = _stored_values(session, obj, [key for key, h in histories.items() if h.added and not h.deleted])
     changed: dict[str, list[Any]] = {}
-    for attr in state.mapper.column_attrs:
-        if attr.key in BOOKKEEPING:
-            continue
-        history = state.attrs[attr.key].history
-        if not history.has_changes():
-            continue
-        old = history.deleted[0] if history.deleted else None
+    for key, history in histories.items():
+        old = history.deleted[0] if history.deleted else stored.get(key)
         new = history.added[0] if history.added else None
         if old != new:
-            changed[attr.key] = [to_json_value(old), to_json_value(new)]
+            changed[key] = [to_json_value(old), to_json_value(new)]
     if not changed:
         return None
     action = DELETE if changed.get("deleted") == [False, True] else UPDATE
@@ -99,10 +109,10 @@ def _journal_before_flush(session: Session, _flush_context, _instances) -> None:
     for obj in session.new:
         if isinstance(obj, Synced):
             obj.created_at = obj.updated_at = now
-            changes.append(_change_of(obj, is_new=True))
+            changes.append(_change_of(session, obj, is_new=True))
     for obj in session.dirty:
         if isinstance(obj, Synced) and session.is_modified(obj, include_collections=False):
-            change = _change_of(obj, is_new=False)
+            change = _change_of(session, obj, is_new=False)
             if change:
                 obj.updated_at = now
                 changes.append(change)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -75,6 +76,11 @@ def engagement_records(*, session: Session) -> list[EngagementRecord]:
     return records
 
 
+def _escape_like(text: str) -> str:
+    # %, _ and the escape character itself are wildcards in LIKE: a search for "100%" means those characters.
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def list_companies(*, session: Session, search: str | None = None, limit: int | None = None) -> list[CompanyRow]:
     """Live companies by name, optionally those whose name, number, sponsor or region contains ``search``."""
     engagement_count = (
@@ -90,11 +96,15 @@ def list_companies(*, session: Session, search: str | None = None, limit: int | 
         .where(Company.deleted == False)  # noqa: E712
         .order_by(Company.name, Company.business_no)
     )
-    if search:
-        needle = f"%{search.strip().replace('-', '')}%"
-        text = f"%{search.strip()}%"
-        query = query.where(or_(Company.name.ilike(text), Company.business_no.like(needle),
-                                Sponsor.name.ilike(text), Company.region.ilike(text)))
+    words = (search or "").strip()
+    if words:
+        text = f"%{_escape_like(words)}%"
+        matches = [Company.name.ilike(text, escape="\\"), Sponsor.name.ilike(text, escape="\\"),
+                   Company.region.ilike(text, escape="\\")]
+        number = re.sub(r"[\s\-]", "", words)  # numbers are stored as 10 digits; people type 124-81-00998
+        if number:
+            matches.append(Company.business_no.like(f"%{_escape_like(number)}%", escape="\\"))
+        query = query.where(or_(*matches))
     if limit:
         query = query.limit(limit)
     return [CompanyRow(c.id, c.business_no, c.name, c.region, c.industry, sponsor, n or 0, latest)

@@ -1,0 +1,487 @@
+"""The command line: ``consultant-app`` with subcommands over the app's services; no arguments opens the GUI.
+
+Exit codes: 0 done (``demo`` too when the demo data is already there: it says so and changes nothing),
+1 an error (one line on stderr in the chosen language; unexpected ones also logged with their traceback to
+``<data-dir>/logs/consultant-app.log``), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+import traceback
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from consultant_app import APP_NAME, __version__
+from consultant_app.domain.validation import ValidationFailed
+from consultant_app.errors import AppError
+from consultant_app.paths import STORE_FILE_NAME, default_data_dir
+
+LANG_ENV = "CONSULTANT_APP_LANG"
+LOG_FILE = "consultant-app.log"
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every command needs: the data folder and the language of its messages."""
+
+    data_dir: Path
+    lang: str
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / STORE_FILE_NAME
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    def t(self, ko: str, en: str) -> str:
+        """The Korean or English wording."""
+        return en if self.lang == "en" else ko
+
+    def table_name(self, table: str) -> str:
+        from consultant_app.report_text import table_label
+
+        return table_label(table, self.lang)
+
+    def open_store(self):
+        """The store in the data folder (created when missing; a damaged file raises StoreCorrupt)."""
+        from consultant_app.store import Store
+
+        return Store.open(self.data_dir)
+
+    def require_store_file(self) -> Path:
+        """The store file, or an error when the data folder has none (commands that must not create one)."""
+        if not self.store_path.is_file():
+            raise AppError(f"데이터 파일이 없습니다: {self.store_path}",
+                           f"There is no data file: {self.store_path}")
+        return self.store_path
+
+
+def out(line: str = "") -> None:
+    print(line)
+
+
+def err(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+# -- the parser -------------------------------------------------------------------
+
+def build_parser(lang: str = "ko") -> argparse.ArgumentParser:
+    """Every command and option; help texts in the chosen language."""
+    def t(ko: str, en: str) -> str:
+        return en if lang == "en" else ko
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                        help=t("데이터 폴더 (기본: 환경 변수 CONSULTANT_APP_DATA_DIR 또는 사용자 데이터 폴더)",
+                               "data folder (default: $CONSULTANT_APP_DATA_DIR or the user's data folder)"))
+    common.add_argument("--lang", choices=("ko", "en"), default=argparse.SUPPRESS,
+                        help=t("메시지와 표의 언어 (기본: ko, 환경 변수 CONSULTANT_APP_LANG)",
+                               "language of messages and tables (default: ko, or $CONSULTANT_APP_LANG)"))
+
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME, parents=[common],
+        description=t("산업혁신운동 컨설턴트 앱. 명령 없이 실행하면 화면(GUI)을 엽니다.",
+                      "Industrial Innovation Movement consultant app. With no command it opens the GUI."))
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}",
+                        help=t("버전을 보여 주고 끝냅니다", "show the version and exit"))
+    commands = parser.add_subparsers(dest="command", metavar=t("명령", "COMMAND"), title=t("명령", "commands"))
+
+    def command(name: str, ko: str, en: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], help=t(ko, en), description=t(ko, en))
+
+    p = command("import", "CSV 폴더나 XLSX 파일에서 가져옵니다", "import from a CSV folder or an XLSX file")
+    p.add_argument("path", type=Path, metavar="PATH")
+    p.add_argument("--keep-good-rows", action="store_true",
+                   help=t("문제가 있는 행은 건너뛰고 나머지를 저장합니다",
+                          "skip rows with problems and save the others"))
+    p.set_defaults(handler=cmd_import)
+
+    p = command("export", "CSV 폴더나 XLSX 파일로 내보냅니다", "export to a CSV folder or an XLSX file")
+    p.add_argument("path", type=Path, metavar="PATH")
+    p.set_defaults(handler=cmd_export)
+
+    p = command("companies", "참여 기업 목록", "list the companies")
+    p.add_argument("--search", metavar="TEXT", help=t("기업명·번호·후원기업·지역 검색",
+                                                      "search name, number, sponsor or region"))
+    p.add_argument("--limit", type=_positive_int, metavar="N", help=t("최대 N개", "at most N"))
+    p.add_argument("--json", action="store_true", help=t("JSON 목록으로 출력", "print a JSON list"))
+    p.set_defaults(handler=cmd_companies)
+
+    p = command("report", "보고서", "reports")
+    reports = p.add_subparsers(dest="report", metavar=t("보고서", "REPORT"), required=True)
+    p = reports.add_parser("programme", parents=[common], help=t("사업 성과 보고", "programme results"),
+                           description=t("사업 성과 보고", "programme results"))
+    p.add_argument("--json", action="store_true", help=t("JSON 객체로 출력", "print one JSON object"))
+    p.add_argument("--year", type=_positive_int, metavar="N", help=t("이 차수만", "only this programme year"))
+    p.add_argument("--sponsor", metavar="NAME", help=t("이 후원기업만", "only this sponsor"))
+    p.add_argument("--phase", type=int, choices=(1, 2), help=t("이 단계만", "only this phase"))
+    p.set_defaults(handler=cmd_report_programme)
+
+    p = command("demo", "예시 데이터를 채웁니다 (이미 있으면 알리고 그대로 둠, 다른 기업 자료가 있으면 거부)",
+                "fill the store with sample data (left as is if already there; refused next to other companies)")
+    p.add_argument("--seed", type=int, default=None, metavar="N", help=t("난수 시드 (기본 2018)",
+                                                                         "random seed (default 2018)"))
+    p.set_defaults(handler=cmd_demo)
+
+    p = command("backup", "데이터 파일을 백업합니다", "back up the data file")
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help=t("백업 파일 (기본: 데이터 폴더의 backups/)", "backup file (default: backups/ in the data folder)"))
+    p.set_defaults(handler=cmd_backup)
+
+    p = command("restore", "백업에서 복원합니다 (현재 파일은 먼저 백업)",
+                "restore a backup (the current file is backed up first)")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(handler=cmd_restore)
+
+    p = command("check", "데이터 파일을 검사합니다", "check the data file")
+    p.set_defaults(handler=cmd_check)
+    return parser
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} < 1")
+    return number
+
+
+# argparse's own words, in Korean (it looks them up through gettext at run time).
+_ARGPARSE_KO = {
+    "usage: ": "사용법: ",
+    "options": "옵션",
+    "positional arguments": "위치 인수",
+    "show this help message and exit": "이 도움말을 보여 주고 끝냅니다",
+    "the following arguments are required: %s": "다음 인수가 필요합니다: %s",
+    "unrecognized arguments: %s": "알 수 없는 인수: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "잘못된 선택: %(value)r (%(choices)s 중 하나)",
+    "argument %(argument_name)s: %(message)s": "인수 %(argument_name)s: %(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: 오류: %(message)s\n",
+    "invalid %(type)s value: %(value)r": "잘못된 %(type)s 값: %(value)r",
+    "expected one argument": "값이 하나 필요합니다",
+    "ambiguous option: %(option)s could match %(matches)s": "모호한 옵션: %(option)s (%(matches)s)",
+}
+
+
+@contextmanager
+def _argparse_language(lang: str) -> Iterator[None]:
+    if lang == "en":
+        yield
+        return
+    original = argparse._
+    argparse._ = lambda message: _ARGPARSE_KO.get(message, original(message))
+    try:
+        yield
+    finally:
+        argparse._ = original
+
+
+def _language(argv: Sequence[str]) -> str:
+    """``--lang`` from the command line (looked for before parsing, so help is in that language), else env."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return "en" if os.environ.get(LANG_ENV, "ko").strip().lower().startswith("en") else "ko"
+
+
+# -- main -----------------------------------------------------------------------
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code (0 ok, 1 error, 2 usage)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _safe_output()
+    lang = _language(argv)
+    lang = lang if lang in ("ko", "en") else "ko"  # a bad --lang is reported by argparse below
+    with _argparse_language(lang):
+        parser = build_parser(lang)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exit_:
+            return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    data_dir = args.data_dir.expanduser() if "data_dir" in args else default_data_dir()
+    ctx = Context(data_dir=data_dir, lang=lang)
+    if args.command is None:
+        return run_command(lambda _args, _ctx: open_gui(ctx, parser), args, ctx)
+    return run_command(args.handler, args, ctx)
+
+
+def run_command(handler: Callable[[argparse.Namespace, Context], int], args: argparse.Namespace,
+                ctx: Context) -> int:
+    """Run a command; every error becomes one clear line on stderr and exit 1, never a traceback."""
+    try:
+        return handler(args, ctx)
+    except AppError as exc:
+        err(exc.message(ctx.lang))
+    except ValidationFailed as exc:
+        for issue in exc.errors or exc.issues:
+            err(issue.message(ctx.lang))
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):  # e.g. piped into ``head``
+            sys.stdout = open(os.devnull, "w")
+            return EXIT_ERROR
+        where = f"{exc.filename}: " if exc.filename else ""
+        err(ctx.t(f"파일 작업에 실패했습니다: {where}{exc.strerror or exc}",
+                  f"A file operation failed: {where}{exc.strerror or exc}"))
+    except KeyboardInterrupt:
+        err(ctx.t("중단했습니다.", "Interrupted."))
+        return 130
+    except Exception as exc:  # the last resort: one line here, the traceback in the log
+        log = _log_exception(ctx)
+        where = ctx.t(f" 자세한 내용: {log}", f" Details: {log}") if log else ""
+        err(ctx.t(f"예기치 않은 오류: {type(exc).__name__}: {exc}.{where}",
+                  f"Unexpected error: {type(exc).__name__}: {exc}.{where}"))
+    return EXIT_ERROR
+
+
+def _log_exception(ctx: Context) -> Path | None:
+    """Append the current exception's traceback to ``<data-dir>/logs/consultant-app.log``."""
+    log = ctx.data_dir / "logs" / LOG_FILE
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- {datetime.now().isoformat(timespec='seconds')} {APP_NAME} {__version__} "
+                         f"{' '.join(sys.argv[1:])}\n{traceback.format_exc()}\n")
+    except OSError:
+        return None
+    return log
+
+
+def _safe_output() -> None:
+    # A console that can't show Hangul gets escapes instead of a UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def open_gui(ctx: Context, parser: argparse.ArgumentParser) -> int:
+    """No command: the GUI when it is installed, else the help."""
+    try:
+        from consultant_app.ui.app import run
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("consultant_app.ui", "consultant_app.ui.app"):
+            raise  # the GUI is there but something it needs is not (e.g. PySide6): report that
+        with _argparse_language(ctx.lang):
+            parser.print_help()
+        return EXIT_OK
+    return run(ctx.data_dir)
+
+
+# -- commands ---------------------------------------------------------------------
+
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    from consultant_app.io import ImportFailed, import_path
+
+    with ctx.open_store() as store:
+        try:
+            result = import_path(store, args.path, keep_good_rows=args.keep_good_rows)
+        except ImportFailed as failed:
+            errors = sum(1 for p in failed.problems if p.is_error)
+            err(ctx.t(f"가져오기 실패: 오류 {errors:,}건이 있어 아무것도 저장하지 않았습니다.",
+                      f"Import failed: {errors:,} error(s), nothing was saved."))
+            for problem in failed.problems:
+                err("  " + problem.message(ctx.lang))
+            return EXIT_ERROR
+    out(ctx.t(f"가져오기: {args.path}", f"Imported: {args.path}") if result.written
+        else ctx.t(f"가져오기: {args.path} (바뀐 내용이 없어 저장하지 않음)", f"Imported: {args.path} (nothing changed)"))
+    for table in result.created:
+        created, updated = result.created[table], result.updated.get(table, 0)
+        if created or updated:
+            out(ctx.t(f"  {ctx.table_name(table)}: 새로 {created:,}, 변경 {updated:,}",
+                      f"  {ctx.table_name(table)}: {created:,} created, {updated:,} updated"))
+    out(ctx.t(f"  변경 없음: {result.unchanged:,}행", f"  unchanged: {result.unchanged:,} rows"))
+    if result.problems:
+        err(ctx.t(f"문제 {len(result.problems):,}건 (오류가 있는 행은 건너뜀):",
+                  f"{len(result.problems):,} problem(s) (rows with errors were skipped):"))
+        for problem in result.problems:
+            err("  " + problem.message(ctx.lang))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    from consultant_app.io import export_path
+
+    with ctx.open_store() as store:
+        counts = export_path(store, args.path)
+    out(ctx.t(f"내보내기: {args.path}", f"Exported: {args.path}"))
+    for table, n in counts.items():
+        out(f"  {ctx.table_name(table)}: {n:,}")
+    return EXIT_OK
+
+
+def cmd_companies(args: argparse.Namespace, ctx: Context) -> int:
+    from consultant_app.report_text import companies_text
+    from consultant_app.store.queries import list_companies
+
+    with ctx.open_store() as store, store.session() as session:
+        rows = list_companies(session=session, search=args.search, limit=args.limit)
+    if args.json:
+        out(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
+    else:
+        out(companies_text(rows, ctx.lang))
+    return EXIT_OK
+
+
+def cmd_report_programme(args: argparse.Namespace, ctx: Context) -> int:
+    from consultant_app.domain.aggregates import ReportFilter, programme_report
+    from consultant_app.domain.kpi import default_catalogue
+    from consultant_app.report_text import programme_report_text
+    from consultant_app.store.queries import engagement_records
+
+    with ctx.open_store() as store, store.session() as session:
+        records = engagement_records(session=session)
+    report_filter = ReportFilter(year=args.year, sponsor=args.sponsor, phase=args.phase)
+    report = programme_report(records, default_catalogue(), report_filter, ctx.lang).as_dict()
+    if args.json:
+        out(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        out(programme_report_text(report, report_filter, ctx.lang))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    from consultant_app.demo import DEFAULT_SEED, DemoAlreadyLoaded, load_demo
+
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    with ctx.open_store() as store:
+        try:
+            counts = load_demo(store, seed=seed)
+        except DemoAlreadyLoaded as exc:
+            out(exc.message(ctx.lang))  # the demo is there: the wanted state, so exit 0
+            return EXIT_OK
+    summary = ", ".join(f"{ctx.table_name(t)} {n:,}" for t, n in counts.items())
+    out(ctx.t(f"데모 데이터를 넣었습니다 (seed {seed}): {summary}",
+              f"Demo data added (seed {seed}): {summary}"))
+    out(ctx.t(f"데이터 폴더: {ctx.data_dir}", f"Data folder: {ctx.data_dir}"))
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
+    from consultant_app.store.backup import StoreCorrupt, backup_file, integrity_problem, latest_backup
+
+    source = ctx.require_store_file()
+    problem = integrity_problem(source)
+    if problem:
+        raise StoreCorrupt(source, problem, latest_backup(ctx.backups_dir))
+    destination = _backup_destination(args.out, ctx)
+    backup_file(source, destination)
+    out(ctx.t(f"백업했습니다: {destination}", f"Backed up to: {destination}"))
+    return EXIT_OK
+
+
+def _backup_destination(requested: Path | None, ctx: Context) -> Path:
+    """``--out`` (a file, or a folder to put it in), else a timestamped name in the backups folder."""
+    folder = requested if requested is not None and requested.is_dir() else None
+    if requested is not None and folder is None:
+        destination = requested
+    else:
+        # Named apart from the automatic backups, so their rotation never deletes a backup the user asked for.
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        folder = folder or ctx.backups_dir
+        destination = folder / f"manual-{ctx.store_path.stem}-{stamp}.sqlite3"
+        suffix = 1
+        while destination.exists():
+            suffix += 1
+            destination = folder / f"manual-{ctx.store_path.stem}-{stamp}-{suffix}.sqlite3"
+    if destination.exists():
+        raise AppError(f"이미 있는 파일이라 덮어쓰지 않았습니다: {destination}",
+                       f"The file already exists and was not overwritten: {destination}")
+    return destination
+
+
+def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
+    from consultant_app.store.backup import restore_file
+
+    # The store is never opened here: the file is replaced while nothing of ours holds it.
+    backup = args.file.resolve()
+    if _is_other_database(backup):
+        raise AppError(f"이 앱의 데이터 파일이 아니라서 복원하지 않았습니다: {backup}",
+                       f"Not a data file of this app, nothing was restored: {backup}")
+    safety = restore_file(backup, ctx.store_path, ctx.backups_dir)
+    out(ctx.t(f"복원했습니다: {backup} → {ctx.store_path}", f"Restored: {backup} → {ctx.store_path}"))
+    if safety is None:
+        out(ctx.t("복원 전에는 데이터 파일이 없었습니다.", "There was no data file before."))
+    elif ".damaged-" in safety.name:
+        out(ctx.t(f"손상된 이전 파일은 그대로 옮겨 두었습니다: {safety}",
+                  f"The damaged previous file was moved aside unchanged: {safety}"))
+    else:
+        out(ctx.t(f"복원 전 파일의 백업: {safety}", f"The previous file was backed up to: {safety}"))
+    return EXIT_OK
+
+
+def _is_other_database(path: Path) -> bool:
+    """True for a readable SQLite file without our tables (damaged or missing files are left to restore_file)."""
+    if not path.is_file():
+        return False
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    return "companies" not in tables
+
+
+def _name_and_code(ctx: Context, table: str) -> str:
+    name = ctx.table_name(table)
+    return table if name == table else f"{name} ({table})"
+
+
+def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
+    from sqlalchemy import func, text
+    from sqlmodel import select
+
+    from consultant_app.report_text import render_table
+    from consultant_app.store.backup import StoreCorrupt, integrity_problem, latest_backup
+    from consultant_app.store.models import SYNCED_TABLES
+    from consultant_app.store.queries import pending_changes
+
+    path = ctx.require_store_file()
+    problem = integrity_problem(path, full=True)
+    if problem:
+        raise StoreCorrupt(path, problem, latest_backup(ctx.backups_dir))
+    with ctx.open_store() as store, store.session() as session:
+        broken_links = session.exec(text("PRAGMA foreign_key_check")).all()
+        counts = {name: session.exec(select(func.count()).select_from(model)
+                                     .where(model.deleted == False)).one()  # noqa: E712
+                  for name, model in SYNCED_TABLES.items()}
+        pending = pending_changes(session=session)
+    ok = ctx.t("이상 없음", "ok")
+    out(ctx.t(f"데이터 파일: {path} ({path.stat().st_size:,} 바이트)", f"Data file: {path} ({path.stat().st_size:,} bytes)"))
+    out(ctx.t(f"무결성 검사: {ok}", f"Integrity check: {ok}"))
+    if broken_links:
+        out(ctx.t(f"외래 키 검사: 문제 {len(broken_links)}건", f"Foreign key check: {len(broken_links)} problems"))
+        for table, rowid, parent, _ in broken_links:
+            out(ctx.t(f"  {table} 행 {rowid}: {parent}에 없는 행을 가리킵니다",
+                      f"  {table} row {rowid}: points to a missing {parent} row"))
+    else:
+        out(ctx.t(f"외래 키 검사: {ok}", f"Foreign key check: {ok}"))
+    out(ctx.t("삭제되지 않은 행 수:", "Live rows:"))
+    for line in render_table([ctx.t("테이블", "Table"), ctx.t("행", "Rows")],
+                             [(_name_and_code(ctx, n), f"{c:,}") for n, c in counts.items()], "<>",
+                             indent="  "):
+        out(line)
+    out(ctx.t(f"전송 대기 변경: {pending:,}건", f"Changes waiting to sync: {pending:,}"))
+    latest = latest_backup(ctx.backups_dir)
+    when = f" ({datetime.fromtimestamp(latest.stat().st_mtime):%Y-%m-%d %H:%M})" if latest else ""
+    out(ctx.t(f"최근 백업: {latest}{when}" if latest else "최근 백업: 없음",
+              f"Latest backup: {latest}{when}" if latest else "Latest backup: none"))
+    return EXIT_ERROR if broken_links else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
