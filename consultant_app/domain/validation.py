@@ -40,6 +40,11 @@ class Rule(StrEnum):
     END_BEFORE_START = "end_before_start"
     OUT_OF_CHOICES = "out_of_choices"
     LEVEL_WITHOUT_SMART_FACTORY = "level_without_smart_factory"
+    # rules only a set of imported rows can break
+    DUPLICATE_ROW = "duplicate_row"
+    UNKNOWN_COMPANY = "unknown_company"
+    UNKNOWN_ENGAGEMENT = "unknown_engagement"
+    PARENT_REJECTED = "parent_rejected"
     # warnings
     IMPLAUSIBLE_IMPROVEMENT = "implausible_improvement"
     TARGET_WRONG_WAY = "target_wrong_way"

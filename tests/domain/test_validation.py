@@ -316,14 +316,18 @@ def test_unknown_capability_codes_are_reported_one_by_one():
 
 # --- every rule is produced and worded -------------------------------------------------------------------------
 
-# Rules that only the import layer produces (a cell that is not a number, date, yes/no or known KPI):
-# the issue is built as the importer builds it, with the cell's text as "value".
+# Rules that only the import layer produces (a cell that is not a number, date, yes/no or known KPI, and rules
+# over a set of rows): the issue is built as the importer builds it.
 _PARSE_RULES = {
     Rule.NOT_A_NUMBER: Issue(Rule.NOT_A_NUMBER, "baseline", {"value": "2,9%"}),
     Rule.NOT_AN_INTEGER: Issue(Rule.NOT_AN_INTEGER, "employees", {"value": "4.5"}),
     Rule.NOT_A_DATE: Issue(Rule.NOT_A_DATE, "start_date", {"value": "18년 3월"}),
     Rule.NOT_A_BOOLEAN: Issue(Rule.NOT_A_BOOLEAN, "smart_factory_built", {"value": "아마"}),
     Rule.UNKNOWN_KPI: Issue(Rule.UNKNOWN_KPI, "kpi", {"value": "행복지수"}),
+    Rule.DUPLICATE_ROW: Issue(Rule.DUPLICATE_ROW, "kpi", {"first_row": 3, "key": "defect_rate"}),
+    Rule.UNKNOWN_COMPANY: Issue(Rule.UNKNOWN_COMPANY, "business_no", {"value": "1248100998"}),
+    Rule.UNKNOWN_ENGAGEMENT: Issue(Rule.UNKNOWN_ENGAGEMENT, "year", {"value": 2, "business_no": "1248100998"}),
+    Rule.PARENT_REJECTED: Issue(Rule.PARENT_REJECTED, "business_no", {"parent": "companies.csv", "parent_row": 4}),
 }
 
 
