@@ -30,7 +30,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+from sqlalchemy.exc import IntegrityError
+
 from consultant_app.domain.kpi import KpiCatalogue, default_catalogue
+from consultant_app.errors import AppError
 from consultant_app.io.columns import SHEETS
 from consultant_app.io.plan import MODELS, Plan, load_existing, write_plan
 from consultant_app.io.problems import ImportCancelled, ImportFailed, ImportResult
@@ -90,6 +93,11 @@ def _write(store: Store, plan: Plan, *, step: Callable[[int], None], check: Call
             write_plan(connection, plan, actor=store.actor, device_id=store.device_id, step=step)
             check()  # a cancel during the last chunk still rolls everything back
             connection.commit()
+        except IntegrityError as exc:
+            # Rows were matched before this transaction: another writer (a sync) created a clashing row meanwhile.
+            raise AppError("가져오는 동안 다른 작업이 같은 자료를 바꿨습니다. 아무것도 저장하지 않았으니 다시 가져오세요.",
+                           "The data changed while importing (another task wrote the same records). "
+                           "Nothing was saved; import again.") from exc
         finally:
             connection.rollback()  # nothing after a commit; everything after an error or a cancel
             connection.exec_driver_sql(f"PRAGMA cache_size=-{DEFAULT_CACHE_KIB}")

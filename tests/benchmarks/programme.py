@@ -12,8 +12,8 @@ from consultant_app.domain.codes import Capability, GrowthStage, SupportField
 from consultant_app.domain.kpi import Direction, default_catalogue
 from consultant_app.domain.validation import business_no_check_digit
 
-SPONSORS = ("삼성전자", "현대자동차", "LG전자", "SK하이닉스", "포스코", "한화에어로스페이스", "두산에너빌리티",
-            "롯데케미칼", "한국전력공사", "현대중공업", "기아", "CJ제일제당", "KT", "대한항공", "GS칼텍스")
+SPONSORS = ("한빛전자", "대성자동차", "세진중공업", "미래화학", "동방전기", "태광에너지", "서해조선",
+            "청운식품", "한결통신", "대륙항공", "금강제철", "새한정밀", "누리소재", "한마음전력", "푸른물산")
 REGIONS = ("서울", "경기", "인천", "부산", "대구", "광주", "대전", "울산", "세종", "강원", "충북", "충남", "전북",
            "전남", "경북", "경남", "제주")
 INDUSTRIES = ("자동차부품", "전자부품", "금속가공", "플라스틱", "기계", "화학", "식품", "섬유", "조선기자재")

@@ -13,28 +13,28 @@ from consultant_app.domain.records import EngagementRecord, KpiValues, SurveyAns
 
 CATALOGUE = default_catalogue()
 A, B, C, D = "1248100998", "2208112342", "1018600001", "3058102013"
-HYUNDAI, SAMSUNG = "현대자동차", "삼성전자"
+HANBIT, SEJIN = "한빛자동차", "세진전자"
 
 RECORDS = [
     # E1: company A, year 1, phase 1. KPIs 50% and 25% → engagement mean 37.5
-    EngagementRecord("e1", A, "대명정밀", 1, 1, HYUNDAI,
+    EngagementRecord("e1", A, "대명정밀", 1, 1, HANBIT,
                      kpis=(KpiValues("defect_rate", 4.0, 2.0, 2.0),      # (4 − 2) ÷ 4 = 50%
                            KpiValues("oee", 60.0, 80.0, 75.0)),          # (75 − 60) ÷ 60 = 25%
                      financial_effect_krw=100_000_000, new_hires=3, smart_factory_built=True,
                      survey=SurveyAnswers(5, True, True, ("productivity", "quality"))),
     # E2: company B, year 1, phase 1. setup time 25%; safety incidents from 0 → excluded → mean 25
-    EngagementRecord("e2", B, "한빛금속", 1, 1, SAMSUNG,
+    EngagementRecord("e2", B, "한빛금속", 1, 1, SEJIN,
                      kpis=(KpiValues("setup_time", 40.0, 20.0, 30.0),    # (40 − 30) ÷ 40 = 25%
                            KpiValues("safety_incidents", 0.0, 0.0, 0.0)),  # zero baseline: undefined
                      financial_effect_krw=None, new_hires=0, smart_factory_built=False,
                      survey=SurveyAnswers(3, False, True, ("quality", "quality"))),
     # E3: company A again, year 2, phase 1. on-time delivery 15% → mean 15
-    EngagementRecord("e3", A, "대명정밀", 2, 1, HYUNDAI,
+    EngagementRecord("e3", A, "대명정밀", 2, 1, HANBIT,
                      kpis=(KpiValues("on_time_delivery", 80.0, 95.0, 92.0),),  # (92 − 80) ÷ 80 = 15%
                      financial_effect_krw=50_000_000, new_hires=2, smart_factory_built=True,
                      survey=SurveyAnswers(4, None, True, ("mindset", "productivity"))),
     # E4: company C, year 2, phase 2. no KPI at all; no survey; hires not recorded
-    EngagementRecord("e4", C, "서진테크", 2, 2, SAMSUNG,
+    EngagementRecord("e4", C, "서진테크", 2, 2, SEJIN,
                      financial_effect_krw=30_000_000, new_hires=None, smart_factory_built=True),
     # E5: company D, year 2, phase 2, no sponsor. only a zero-baseline KPI → no computable KPI; effect 0 recorded
     EngagementRecord("e5", D, "우리산업", 2, 2, None,
@@ -97,7 +97,7 @@ def test_year_filter_keeps_that_programme_year_only():
 
 
 def test_sponsor_filter_keeps_that_sponsors_companies_only():
-    report = programme_report(RECORDS, CATALOGUE, ReportFilter(sponsor=SAMSUNG))
+    report = programme_report(RECORDS, CATALOGUE, ReportFilter(sponsor=SEJIN))
     assert (report.engagements, report.companies) == (2, 2)             # E2 (B) and E4 (C)
     assert report.kpi_improvement_mean_pct == pytest.approx(25.0)       # E2 only; E4 has no KPI
     assert (report.financial_effect_total_krw, report.financial_effect_per_company_krw) == (30_000_000, 30_000_000)
@@ -120,7 +120,7 @@ def test_phase_filter_keeps_that_phase_only():
 
 
 def test_filters_combine():
-    report = programme_report(RECORDS, CATALOGUE, ReportFilter(year=2, sponsor=HYUNDAI, phase=1))
+    report = programme_report(RECORDS, CATALOGUE, ReportFilter(year=2, sponsor=HANBIT, phase=1))
     assert report.engagements == 1 and report.kpi_improvement_mean_pct == pytest.approx(15.0)
 
 

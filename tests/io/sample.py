@@ -37,8 +37,8 @@ def sample() -> dict[str, list[list[str]]]:
         "companies": [
             ["business_no", "name", "representative", "region", "industry", "manufacturing", "employees",
              "supplier_tier", "sponsor", "growth_stage"],
-            [dashed(A), "(주)한빛정밀", "김철수", "경기", "자동차부품", "true", "45", "2", "현대자동차", "basic"],
-            [B, "대성금속", "이영희", "부산", "금속가공", "true", "120", "3", "현대자동차", "intermediate1"],
+            [dashed(A), "(주)한빛정밀", "김철수", "경기", "자동차부품", "true", "45", "2", "한빛자동차", "basic"],
+            [B, "대성금속", "이영희", "부산", "금속가공", "true", "120", "3", "한빛자동차", "intermediate1"],
         ],
         "engagements": [
             ["business_no", "year", "phase", "field", "support_krw", "start_date", "end_date",

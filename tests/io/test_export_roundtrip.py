@@ -35,7 +35,7 @@ def test_export_writes_the_four_files_in_english_with_a_bom(filled, tmp_path):
     companies = _csv(tmp_path / "out" / "companies.csv")
     assert companies[0] == ["business_no", "name", "representative", "region", "industry", "manufacturing",
                             "employees", "supplier_tier", "sponsor", "growth_stage"]
-    assert [A, "(주)한빛정밀", "김철수", "경기", "자동차부품", "true", "45", "2", "현대자동차", "basic"] in companies
+    assert [A, "(주)한빛정밀", "김철수", "경기", "자동차부품", "true", "45", "2", "한빛자동차", "basic"] in companies
     engagements = _csv(tmp_path / "out" / "engagements.csv")
     assert [A, "2", "2", "smart_factory", "35000000", "2019-01-10", "2019-10-30", "", "", "", ""] in engagements
     kpis = _csv(tmp_path / "out" / "kpis.csv")

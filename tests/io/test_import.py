@@ -25,7 +25,7 @@ def test_a_valid_folder_lands_in_every_table_with_its_journal(store, tmp_path):
         a = session.exec(select(Company).where(Company.business_no == A)).one()
         assert (a.name, a.employees, a.supplier_tier, a.manufacturing, a.growth_stage) == (
             "(주)한빛정밀", 45, 2, True, "basic")
-        assert a.sponsor_id == sponsor.id and sponsor.name == "현대자동차"
+        assert a.sponsor_id == sponsor.id and sponsor.name == "한빛자동차"
         first = session.exec(select(Engagement).where(Engagement.company_id == a.id, Engagement.year == 1)).one()
         assert (first.phase, first.field, first.support_krw, first.start_date, first.status) == (
             1, "productivity", 30_000_000, date(2018, 1, 10), "in_progress")
@@ -59,7 +59,7 @@ def test_korean_headers_and_spellings_in_a_cp949_csv(store, tmp_path):
     sheets = {
         "companies": [["사업자등록번호", "회사명", "대표자", "지역", "업종", "제조업여부", "종업원수", "협력사차수",
                        "후원기업", "성장단계"],
-                      [dashed(A), "한빛정밀", "김철수", "경기", "자동차부품", "예", "1,200명", "2차", "삼성전자", "중간1"]],
+                      [dashed(A), "한빛정밀", "김철수", "경기", "자동차부품", "예", "1,200명", "2차", "세진전자", "중간1"]],
         "engagements": [["사업자등록번호", "차년도", "단계", "지원분야", "지원금액", "시작일", "종료일", "재무적효과",
                          "신규채용", "스마트공장구축", "스마트공장수준"],
                         [dashed(A), "1차", "2", "스마트공장", "30,000,000원", "2018.06.26", "2019. 3. 2.",
@@ -152,9 +152,30 @@ def test_rows_written_in_bulk_look_like_rows_written_through_the_orm(store, tmp_
         session.add(Sponsor(name="ORM 후원"))
     import_path(store, write_csvs(tmp_path / "files", sample()))
     (orm_created, orm_deleted), (bulk_created, bulk_deleted) = query(
-        store, "SELECT created_at, deleted FROM sponsors ORDER BY name = '현대자동차'")
+        store, "SELECT created_at, deleted FROM sponsors ORDER BY name = '한빛자동차'")
     assert len(orm_created) == len(bulk_created) and orm_created[10] == bulk_created[10] == " "
     assert orm_deleted == bulk_deleted == 0
     with store.session() as session:
-        bulk = session.exec(select(Sponsor).where(Sponsor.name == "현대자동차")).one()
+        bulk = session.exec(select(Sponsor).where(Sponsor.name == "한빛자동차")).one()
         assert bulk.created_at.tzinfo is not None and bulk.deleted is False and bulk.version == 0
+
+
+def test_rows_created_by_another_writer_during_an_import_fail_it_cleanly(store, tmp_path, monkeypatch):
+    import pytest
+
+    from consultant_app.errors import AppError
+    from consultant_app.io import importer
+    from consultant_app.store import Store
+
+    folder = write_csvs(tmp_path / "in", sample())
+    import_path(store, folder)
+    before = counts(store)
+    # The import matched its rows against an empty store; by the time it writes, the rows exist.
+    with Store.open(tmp_path / "empty", actor="tester") as empty:
+        with empty.engine.connect() as connection:
+            stale = importer.load_existing(connection, set(sample()))
+    monkeypatch.setattr(importer, "load_existing", lambda _connection, _names: stale)
+    with pytest.raises(AppError) as raised:
+        import_path(store, folder)
+    assert "아무것도 저장하지 않았" in raised.value.message("ko")
+    assert counts(store) == before

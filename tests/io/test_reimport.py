@@ -45,11 +45,11 @@ def test_a_changed_value_is_an_update_journalled_with_only_that_field(store, tmp
     sheets = sample()
     set_cell(sheets, "kpis", 2, "post", "1.6")
     set_cell(sheets, "companies", 3, "region", "울산")
-    set_cell(sheets, "companies", 3, "sponsor", "포스코")
+    set_cell(sheets, "companies", 3, "sponsor", "금강제철")
     result = import_path(store, write_csvs(tmp_path / "second", sheets))
     assert result.updated == {"sponsors": 0, "companies": 1, "engagements": 0, "kpi_measurements": 1,
                               "outcomes": 0, "survey_responses": 0}
-    assert result.created["sponsors"] == 1  # 포스코 is new
+    assert result.created["sponsors"] == 1  # 금강제철 is new
     after = counts(store)
     assert after["outbox"] - before["outbox"] == after["audit_log"] - before["audit_log"] == 3
     (action, changes, base_version), = query(

@@ -23,7 +23,7 @@ from consultant_app.store.models import (
 
 def full_graph(business_no: str = "1248100998") -> list:
     """A sponsor, company, engagement and one of each child row, every field set, in dependency order."""
-    sponsor = Sponsor(name="현대자동차")
+    sponsor = Sponsor(name="한빛자동차")
     company = Company(business_no=business_no, name="대명정밀(주)", representative="김대명", region="경남 창원",
                       industry="자동차 부품", manufacturing=True, employees=45, supplier_tier=2,
                       sponsor_id=sponsor.id, growth_stage="intermediate1")

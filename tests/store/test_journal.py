@@ -261,9 +261,9 @@ def test_live_unique_rules_hold_for_engagement_year_kpi_and_sponsor(store):
     company = _company(store)
     with store.transaction() as db:
         engagement = Engagement(company_id=company.id, year=1)
-        db.add_all([engagement, Sponsor(name="현대자동차"),
+        db.add_all([engagement, Sponsor(name="한빛자동차"),
                     KpiMeasurement(engagement_id=engagement.id, kpi_code="defect_rate")])
-    for duplicate in (Engagement(company_id=company.id, year=1), Sponsor(name="현대자동차"),
+    for duplicate in (Engagement(company_id=company.id, year=1), Sponsor(name="한빛자동차"),
                       KpiMeasurement(engagement_id=engagement.id, kpi_code="defect_rate")):
         with pytest.raises(IntegrityError):
             with store.transaction() as db:

@@ -23,17 +23,17 @@ from consultant_app.store.queries import engagement_records, list_companies, pen
 @pytest.fixture
 def programme(store):
     """Three companies (one tombstoned), four engagements (one tombstoned), with KPIs, outcomes and surveys."""
-    hyundai, samsung = Sponsor(name="현대자동차"), Sponsor(name="삼성전자")
-    daemyung = Company(business_no="1248100998", name="대명정밀", region="경남 창원", sponsor_id=hyundai.id)
-    hanbit = Company(business_no="2208112342", name="한빛금속", region="대구", sponsor_id=samsung.id)
-    gone = Company(business_no="1018600001", name="폐업기업", region="경남 김해", sponsor_id=hyundai.id)
+    hanbit_motors, sejin = Sponsor(name="대양자동차"), Sponsor(name="세진전자")
+    daemyung = Company(business_no="1248100998", name="대명정밀", region="경남 창원", sponsor_id=hanbit_motors.id)
+    hanbit = Company(business_no="2208112342", name="한빛금속", region="대구", sponsor_id=sejin.id)
+    gone = Company(business_no="1018600001", name="폐업기업", region="경남 김해", sponsor_id=hanbit_motors.id)
     e1 = Engagement(company_id=daemyung.id, year=1, phase=1, field="productivity")
     e2 = Engagement(company_id=daemyung.id, year=2, phase=1)
     e3 = Engagement(company_id=hanbit.id, year=2, phase=2)
     e_tombstoned = Engagement(company_id=hanbit.id, year=3, phase=2)
     e_of_gone = Engagement(company_id=gone.id, year=1, phase=1)
     rows = [
-        hyundai, samsung, daemyung, hanbit, gone, e1, e2, e3, e_tombstoned, e_of_gone,
+        hanbit_motors, sejin, daemyung, hanbit, gone, e1, e2, e3, e_tombstoned, e_of_gone,
         KpiMeasurement(engagement_id=e1.id, kpi_code="defect_rate", baseline=2.93, target=1.5, post=1.71,
                        baseline_date=date(2018, 3, 5), post_date=date(2018, 11, 20)),
         KpiMeasurement(engagement_id=e1.id, kpi_code="oee", baseline=60.0, target=80.0, post=None),
@@ -62,7 +62,7 @@ def test_engagement_record_carries_company_sponsor_kpis_outcome_and_survey(store
     with store.session() as db:
         first = engagement_records(session=db)[0]
     assert (first.business_no, first.company_name, first.year, first.phase, first.sponsor, first.field_code) == (
-        "1248100998", "대명정밀", 1, 1, "현대자동차", "productivity")
+        "1248100998", "대명정밀", 1, 1, "대양자동차", "productivity")
     assert sorted(first.kpis, key=lambda k: k.code) == [
         KpiValues("defect_rate", 2.93, 1.5, 1.71, date(2018, 3, 5), date(2018, 11, 20)),
         KpiValues("oee", 60.0, 80.0, None)]  # the tombstoned setup_time measurement is left out
@@ -87,7 +87,7 @@ def test_list_companies_lists_live_companies_by_name_with_engagement_counts(stor
     with store.session() as db:
         rows = list_companies(session=db)
     assert [(r.name, r.engagements, r.latest_year, r.sponsor) for r in rows] == [
-        ("대명정밀", 2, 2, "현대자동차"), ("한빛금속", 1, 2, "삼성전자")]  # tombstoned engagement not counted
+        ("대명정밀", 2, 2, "대양자동차"), ("한빛금속", 1, 2, "세진전자")]  # tombstoned engagement not counted
 
 
 @pytest.mark.parametrize(("search", "names"), [
@@ -95,8 +95,8 @@ def test_list_companies_lists_live_companies_by_name_with_engagement_counts(stor
     ("1248100998", ["대명정밀"]),
     ("124-81-00998", ["대명정밀"]),
     ("81-00", ["대명정밀"]),
-    ("삼성", ["한빛금속"]),
-    ("현대자동차", ["대명정밀"]),       # 폐업기업 shares the sponsor but is tombstoned
+    ("세진", ["한빛금속"]),
+    ("대양자동차", ["대명정밀"]),       # 폐업기업 shares the sponsor but is tombstoned
     ("대구", ["한빛금속"]),
     ("경남", ["대명정밀"]),
     ("김해", []),
