@@ -1,0 +1,273 @@
+"""The main window: navigation between pages, menus and shortcuts, and a status bar."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from consultant_app import __version__
+from consultant_app.ui.context import AppContext
+from consultant_app.ui.pages.base import Page
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page: its key, its title in the navigation, and where its class lives (imported when first shown)."""
+
+    key: str
+    title: Callable[[], str]
+    target: str  # "module:Class"
+
+
+PAGES = (
+    PageSpec("companies", lambda: tr("기업 목록"), "consultant_app.ui.pages.companies:CompaniesPage"),
+    PageSpec("workspace", lambda: tr("참여 기업"), "consultant_app.ui.pages.workspace:WorkspacePage"),
+    PageSpec("dashboard", lambda: tr("대시보드"), "consultant_app.ui.pages.dashboard:DashboardPage"),
+    PageSpec("data", lambda: tr("가져오기·내보내기"), "consultant_app.ui.pages.data:DataPage"),
+    PageSpec("settings", lambda: tr("설정"), "consultant_app.ui.pages.settings:SettingsPage"),
+)
+
+
+def load_page_class(target: str) -> type[Page]:
+    module_name, class_name = target.split(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+class MainWindow(QMainWindow):
+    """Navigation on the left, the current page on the right; pages are built when first shown."""
+
+    language_requested = Signal(str)
+
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(f"{tr('산업혁신운동 컨설턴트')} {__version__}")
+        self._pages: dict[str, Page] = {}
+        self._current_key: str | None = None
+        self.undo_group = QUndoGroup(self)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        for spec in PAGES:
+            item = QListWidgetItem(spec.title())
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.nav.addItem(item)
+        self.nav.setMaximumWidth(220)
+        self.stack = QStackedWidget()
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+        self.nav.currentRowChanged.connect(self._on_nav_row)
+
+        self._build_menus()
+        self._build_status_bar()
+        ctx.data_changed.connect(self.refresh_status)
+        ctx.open_company_requested.connect(self.open_company)
+        self._restore_state()
+        self.refresh_status()
+
+    # -- pages ---------------------------------------------------------------------------------------------
+    def page(self, key: str) -> Page:
+        """The page for ``key``, built on first use."""
+        if key not in self._pages:
+            spec = next(s for s in PAGES if s.key == key)
+            page = load_page_class(spec.target)(self.ctx)
+            page.setObjectName(f"page_{key}")
+            self._pages[key] = page
+            self.stack.addWidget(page)
+            stack = page.undo_stack()
+            if stack is not None:
+                self.undo_group.addStack(stack)
+        return self._pages[key]
+
+    def show_page(self, key: str) -> bool:
+        """Switch to page ``key``, asking first when the current page has unsaved edits."""
+        if key == self._current_key:
+            return True
+        if self._current_key and not self.confirm_leave(self._pages[self._current_key]):
+            self._select_nav(self._current_key)
+            return False
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        self._current_key = key
+        self._select_nav(key)
+        self.undo_group.setActiveStack(page.undo_stack())
+        self.ctx.settings.last_page = key
+        page.activated()
+        return True
+
+    def open_company(self, company_id: str) -> None:
+        """Show a company's workspace (an empty id starts a new company)."""
+        if self.show_page("workspace"):
+            self.page("workspace").open_company(company_id)
+
+    @property
+    def current_key(self) -> str | None:
+        return self._current_key
+
+    def _select_nav(self, key: str) -> None:
+        row = next(i for i, s in enumerate(PAGES) if s.key == key)
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(row)
+        self.nav.blockSignals(False)
+
+    def _on_nav_row(self, row: int) -> None:
+        if 0 <= row < len(PAGES):
+            self.show_page(PAGES[row].key)
+
+    def confirm_leave(self, page: Page) -> bool:
+        """Ask what to do with unsaved edits: save (if valid), discard, or stay."""
+        if not page.has_unsaved_changes():
+            return True
+        answer = QMessageBox.question(
+            self, tr("저장하지 않은 변경"), tr("저장하지 않은 변경이 있습니다. 저장할까요?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return page.save_changes()
+        if answer == QMessageBox.StandardButton.Discard:
+            page.discard_changes()
+            return True
+        return False
+
+    def confirm_close(self) -> bool:
+        """Every built page agrees to be left."""
+        return all(self.confirm_leave(page) for page in self._pages.values())
+
+    # -- menus and status bar ------------------------------------------------------------------------------
+    def _action(self, text: str, slot: Callable, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(tr("파일(&F)"))
+        file_menu.addAction(self._action(tr("새 기업(&N)"), lambda: self.ctx.open_company_requested.emit(""),
+                                         QKeySequence.StandardKey.New))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(tr("가져오기(&I)…"), lambda: self._data_action("import_files"), "Ctrl+I"))
+        file_menu.addAction(self._action(tr("내보내기(&E)…"), lambda: self._data_action("export_files"), "Ctrl+E"))
+        file_menu.addAction(self._action(tr("백업(&B)"), lambda: self._data_action("backup_now"), "Ctrl+B"))
+        file_menu.addAction(self._action(tr("복원(&R)…"), lambda: self._data_action("restore_backup")))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(tr("저장(&S)"), self._save_current, QKeySequence.StandardKey.Save))
+        file_menu.addAction(self._action(tr("끝내기(&Q)"), self.close, QKeySequence.StandardKey.Quit))
+
+        edit_menu = bar.addMenu(tr("편집(&E)"))
+        undo = self.undo_group.createUndoAction(self, tr("실행 취소"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_group.createRedoAction(self, tr("다시 실행"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addActions([undo, redo])
+
+        view_menu = bar.addMenu(tr("보기(&V)"))
+        for number, spec in enumerate(PAGES, start=1):
+            view_menu.addAction(self._action(spec.title(), lambda _=False, k=spec.key: self.show_page(k),
+                                             f"Ctrl+{number}"))
+
+        language_menu = bar.addMenu(tr("언어(&L)"))
+        for code, label in (("ko", "한국어"), ("en", "English")):
+            action = self._action(label, lambda _=False, c=code: self.language_requested.emit(c))
+            action.setCheckable(True)
+            action.setChecked(code == self.ctx.lang)
+            language_menu.addAction(action)
+
+        help_menu = bar.addMenu(tr("도움말(&H)"))
+        help_menu.addAction(self._action(tr("정보"), self._about))
+
+    def _data_action(self, method: str) -> None:
+        if self.show_page("data"):
+            getattr(self.page("data"), method)()
+
+    def _save_current(self) -> None:
+        if self._current_key:
+            self._pages[self._current_key].save_changes()
+
+    def _about(self) -> None:
+        QMessageBox.about(self, tr("정보"), f"{tr('산업혁신운동 컨설턴트')} {__version__}\n{self.ctx.store.path}")
+
+    def _build_status_bar(self) -> None:
+        self.file_label = QLabel()
+        self.pending_label = QLabel()
+        self.backup_label = QLabel()
+        for label in (self.file_label, self.pending_label, self.backup_label):
+            self.statusBar().addPermanentWidget(label)
+
+    def refresh_status(self) -> None:
+        """The data file, the number of unsynced changes and the last backup."""
+        from consultant_app.store.backup import latest_backup
+        from consultant_app.store.queries import pending_changes
+        from consultant_app.ui.i18n import format_number
+
+        store = self.ctx.store
+        self.file_label.setText(tr("데이터: %1").replace("%1", str(store.path)))
+        with store.session() as session:
+            pending = pending_changes(session=session)
+        self.pending_label.setText(tr("동기화 대기: %1건").replace("%1", format_number(pending)))
+        backup = latest_backup(store.backups_dir)
+        when = backup.stat().st_mtime if backup else None
+        if when:
+            from datetime import datetime
+
+            stamp = datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M")
+            self.backup_label.setText(tr("마지막 백업: %1").replace("%1", stamp))
+        else:
+            self.backup_label.setText(tr("백업 없음"))
+
+    # -- state ---------------------------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        settings = self.ctx.settings
+        geometry = settings.state("geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        if (state := settings.state("state")) is not None:
+            self.restoreState(state)
+        if (splitter := settings.state("main_splitter")) is not None:
+            self.splitter.restoreState(splitter)
+
+    def save_state(self) -> None:
+        settings = self.ctx.settings
+        settings.set_state("geometry", self.saveGeometry())
+        settings.set_state("state", self.saveState())
+        settings.set_state("main_splitter", self.splitter.saveState())
+        for page in self._pages.values():
+            save = getattr(page, "save_state", None)
+            if save:
+                save()
+        settings.sync()
+
+    def close_confirmed(self) -> None:
+        """Close after the caller already dealt with unsaved edits."""
+        self._close_confirmed = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not getattr(self, "_close_confirmed", False) and not self.confirm_close():
+            event.ignore()
+            return
+        self.save_state()
+        event.accept()

@@ -1,0 +1,7 @@
+"""Placeholder until the tab is built."""
+
+from consultant_app.ui.pages.base import Tab
+
+
+class EngagementForm(Tab):
+    """Placeholder."""

@@ -1,0 +1,119 @@
+"""The selected company's workspace: its profile, the engagement of a programme year, and that engagement's tabs."""
+
+from __future__ import annotations
+
+import importlib
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from consultant_app.ui.context import AppContext
+from consultant_app.ui.pages.base import Page
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("WorkspacePage", text)
+
+
+# Each tab: key, title, "module:Class". A tab class takes (ctx, undo_stack) and implements the Page hooks
+# plus set_company(company_id | None) and set_engagement(engagement_id | None).
+TABS = (
+    ("company", lambda: tr("기업 정보"), "consultant_app.ui.pages.company_form:CompanyForm"),
+    ("engagement", lambda: tr("참여 정보"), "consultant_app.ui.pages.engagement_form:EngagementForm"),
+    ("kpis", lambda: tr("KPI"), "consultant_app.ui.pages.kpis:KpiTab"),
+    ("visits", lambda: tr("방문·증빙"), "consultant_app.ui.pages.visits:VisitsTab"),
+    ("outcomes", lambda: tr("성과·만족도"), "consultant_app.ui.pages.outcomes:OutcomesTab"),
+)
+
+
+class WorkspacePage(Page):
+    """One company at a time; a year picker chooses the engagement the tabs show."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self._undo = QUndoStack(self)
+        self.title = QLabel()
+        self.title.setObjectName("workspace_title")
+        self.year_picker = QComboBox()
+        self.year_picker.setObjectName("year_picker")
+        self.year_picker.currentIndexChanged.connect(self._on_year_picked)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(QLabel(tr("참여 차수")))
+        header.addWidget(self.year_picker)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("workspace_tabs")
+        self.tab_widgets: dict[str, Page] = {}
+        for key, title, target in TABS:
+            module_name, class_name = target.split(":")
+            widget = getattr(importlib.import_module(module_name), class_name)(ctx, self._undo)
+            widget.setObjectName(f"tab_{key}")
+            self.tab_widgets[key] = widget
+            self.tabs.addTab(widget, title())
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+        ctx.data_changed.connect(self._refresh_years)
+        self.open_company(ctx.company_id or "")
+
+    def undo_stack(self) -> QUndoStack:
+        return self._undo
+
+    def open_company(self, company_id: str) -> None:
+        """Show ``company_id`` (or an empty form for a new company when it is empty)."""
+        if company_id != (self.ctx.company_id or "") and not self._confirm_leave():
+            return
+        self.ctx.select_company(company_id or None)
+        for widget in self.tab_widgets.values():
+            widget.set_company(company_id or None)
+        self._refresh_years()
+
+    def _confirm_leave(self) -> bool:
+        window = self.window()
+        confirm = getattr(window, "confirm_leave", None)
+        return confirm(self) if confirm else True
+
+    def _refresh_years(self) -> None:
+        from consultant_app.store.models import Company, Engagement
+        from sqlmodel import select
+
+        company_id = self.ctx.company_id
+        current = self.ctx.engagement_id
+        self.year_picker.blockSignals(True)
+        self.year_picker.clear()
+        name = ""
+        if company_id:
+            with self.ctx.store.session() as session:
+                company = session.get(Company, company_id)
+                name = company.name if company else ""
+                rows = session.exec(select(Engagement).where(Engagement.company_id == company_id,
+                                                             Engagement.deleted == False)  # noqa: E712
+                                    .order_by(Engagement.year)).all()
+            for engagement in rows:
+                self.year_picker.addItem(tr("%1차년도").replace("%1", str(engagement.year)), engagement.id)
+        self.year_picker.addItem(tr("새 참여…"), "")
+        index = max(self.year_picker.findData(current), 0) if current else 0
+        self.year_picker.setCurrentIndex(index)
+        self.year_picker.blockSignals(False)
+        self.title.setText(name or tr("새 기업"))
+        self._on_year_picked(self.year_picker.currentIndex())
+
+    def _on_year_picked(self, index: int) -> None:
+        engagement_id = self.year_picker.itemData(index) or None
+        if engagement_id == self.ctx.engagement_id and engagement_id is not None:
+            return
+        self.ctx.select_engagement(engagement_id)
+        for widget in self.tab_widgets.values():
+            widget.set_engagement(engagement_id)
+
+    # -- the Page hooks, over every tab -------------------------------------------------------------------
+    def has_unsaved_changes(self) -> bool:
+        return any(w.has_unsaved_changes() for w in self.tab_widgets.values())
+
+    def save_changes(self) -> bool:
+        return all(w.save_changes() for w in self.tab_widgets.values() if w.has_unsaved_changes())
+
+    def discard_changes(self) -> None:
+        for widget in self.tab_widgets.values():
+            widget.discard_changes()
