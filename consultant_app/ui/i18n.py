@@ -8,6 +8,9 @@ from PySide6.QtCore import QCoreApplication, QDate, QLibraryInfo, QLocale, QTran
 
 from consultant_app.paths import resource_path
 
+# Call as translate("Context", "한국어 원문"): pyside6-lupdate finds these calls by name, with their context.
+translate = QCoreApplication.translate
+
 LOCALES = {"ko": QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea),
            "en": QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)}
 

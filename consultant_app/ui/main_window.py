@@ -6,7 +6,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QLabel,
@@ -21,11 +21,8 @@ from PySide6.QtWidgets import (
 
 from consultant_app import __version__
 from consultant_app.ui.context import AppContext
+from consultant_app.ui.i18n import translate
 from consultant_app.ui.pages.base import Page
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
 
 
 @dataclass(frozen=True)
@@ -38,11 +35,17 @@ class PageSpec:
 
 
 PAGES = (
-    PageSpec("companies", lambda: tr("기업 목록"), "consultant_app.ui.pages.companies:CompaniesPage"),
-    PageSpec("workspace", lambda: tr("참여 기업"), "consultant_app.ui.pages.workspace:WorkspacePage"),
-    PageSpec("dashboard", lambda: tr("대시보드"), "consultant_app.ui.pages.dashboard:DashboardPage"),
-    PageSpec("data", lambda: tr("가져오기·내보내기"), "consultant_app.ui.pages.data:DataPage"),
-    PageSpec("settings", lambda: tr("설정"), "consultant_app.ui.pages.settings:SettingsPage"),
+    PageSpec(
+        "companies", lambda: translate("MainWindow", "기업 목록"), "consultant_app.ui.pages.companies:CompaniesPage"
+    ),
+    PageSpec(
+        "workspace", lambda: translate("MainWindow", "참여 기업"), "consultant_app.ui.pages.workspace:WorkspacePage"
+    ),
+    PageSpec(
+        "dashboard", lambda: translate("MainWindow", "대시보드"), "consultant_app.ui.pages.dashboard:DashboardPage"
+    ),
+    PageSpec("data", lambda: translate("MainWindow", "가져오기·내보내기"), "consultant_app.ui.pages.data:DataPage"),
+    PageSpec("settings", lambda: translate("MainWindow", "설정"), "consultant_app.ui.pages.settings:SettingsPage"),
 )
 
 
@@ -59,7 +62,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext):
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle(f"{tr('산업혁신운동 컨설턴트')} {__version__}")
+        self.setWindowTitle(translate("MainWindow", "산업혁신운동 컨설턴트") + f" {__version__}")
         self._pages: dict[str, Page] = {}
         self._current_key: str | None = None
         self.undo_group = QUndoGroup(self)
@@ -141,9 +144,12 @@ class MainWindow(QMainWindow):
         if not page.has_unsaved_changes():
             return True
         answer = QMessageBox.question(
-            self, tr("저장하지 않은 변경"), tr("저장하지 않은 변경이 있습니다. 저장할까요?"),
+            self,
+            translate("MainWindow", "저장하지 않은 변경"),
+            translate("MainWindow", "저장하지 않은 변경이 있습니다. 저장할까요?"),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save)
+            QMessageBox.StandardButton.Save,
+        )
         if answer == QMessageBox.StandardButton.Save:
             return page.save_changes()
         if answer == QMessageBox.StandardButton.Discard:
@@ -165,39 +171,61 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu(tr("파일(&F)"))
-        file_menu.addAction(self._action(tr("새 기업(&N)"), lambda: self.ctx.open_company_requested.emit(""),
-                                         QKeySequence.StandardKey.New))
+        file_menu = bar.addMenu(translate("MainWindow", "파일(&F)"))
+        file_menu.addAction(
+            self._action(
+                translate("MainWindow", "새 기업(&N)"),
+                lambda: self.ctx.open_company_requested.emit(""),
+                QKeySequence.StandardKey.New,
+            )
+        )
         file_menu.addSeparator()
-        file_menu.addAction(self._action(tr("가져오기(&I)…"), lambda: self._data_action("import_files"), "Ctrl+I"))
-        file_menu.addAction(self._action(tr("내보내기(&E)…"), lambda: self._data_action("export_files"), "Ctrl+E"))
-        file_menu.addAction(self._action(tr("백업(&B)"), lambda: self._data_action("backup_now"), "Ctrl+B"))
-        file_menu.addAction(self._action(tr("복원(&R)…"), lambda: self._data_action("restore_backup")))
+        file_menu.addAction(
+            self._action(
+                translate("MainWindow", "가져오기(&I)…"), lambda: self._data_action("import_files"), "Ctrl+I"
+            )
+        )
+        file_menu.addAction(
+            self._action(
+                translate("MainWindow", "내보내기(&E)…"), lambda: self._data_action("export_files"), "Ctrl+E"
+            )
+        )
+        file_menu.addAction(
+            self._action(translate("MainWindow", "백업(&B)"), lambda: self._data_action("backup_now"), "Ctrl+B")
+        )
+        file_menu.addAction(
+            self._action(translate("MainWindow", "복원(&R)…"), lambda: self._data_action("restore_backup"))
+        )
         file_menu.addSeparator()
-        file_menu.addAction(self._action(tr("저장(&S)"), self._save_current, QKeySequence.StandardKey.Save))
-        file_menu.addAction(self._action(tr("끝내기(&Q)"), self.close, QKeySequence.StandardKey.Quit))
+        file_menu.addAction(
+            self._action(translate("MainWindow", "저장(&S)"), self._save_current, QKeySequence.StandardKey.Save)
+        )
+        file_menu.addAction(
+            self._action(translate("MainWindow", "끝내기(&Q)"), self.close, QKeySequence.StandardKey.Quit)
+        )
 
-        edit_menu = bar.addMenu(tr("편집(&E)"))
-        undo = self.undo_group.createUndoAction(self, tr("실행 취소"))
+        edit_menu = bar.addMenu(translate("MainWindow", "편집(&E)"))
+        undo = self.undo_group.createUndoAction(self, translate("MainWindow", "실행 취소"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_group.createRedoAction(self, tr("다시 실행"))
+        redo = self.undo_group.createRedoAction(self, translate("MainWindow", "다시 실행"))
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         edit_menu.addActions([undo, redo])
 
-        view_menu = bar.addMenu(tr("보기(&V)"))
+        view_menu = bar.addMenu(translate("MainWindow", "보기(&V)"))
         for number, spec in enumerate(PAGES, start=1):
-            view_menu.addAction(self._action(spec.title(), lambda _=False, k=spec.key: self.show_page(k),
-                                             f"Ctrl+{number}"))
+            view_menu.addAction(
+                self._action(spec.title(), lambda _=False, k=spec.key: self.show_page(k), f"Ctrl+{number}")
+            )
 
-        language_menu = bar.addMenu(tr("언어(&L)"))
+        language_menu = bar.addMenu(translate("MainWindow", "언어(&L)"))
         for code, label in (("ko", "한국어"), ("en", "English")):
             action = self._action(label, lambda _=False, c=code: self.language_requested.emit(c))
             action.setCheckable(True)
             action.setChecked(code == self.ctx.lang)
             language_menu.addAction(action)
 
-        help_menu = bar.addMenu(tr("도움말(&H)"))
-        help_menu.addAction(self._action(tr("정보"), self._about))
+        help_menu = bar.addMenu(translate("MainWindow", "도움말(&H)"))
+        help_menu.addAction(self._action(translate("MainWindow", "정보"), self._about))
 
     def _data_action(self, method: str) -> None:
         if self.show_page("data"):
@@ -208,7 +236,11 @@ class MainWindow(QMainWindow):
             self._pages[self._current_key].save_changes()
 
     def _about(self) -> None:
-        QMessageBox.about(self, tr("정보"), f"{tr('산업혁신운동 컨설턴트')} {__version__}\n{self.ctx.store.path}")
+        QMessageBox.about(
+            self,
+            translate("MainWindow", "정보"),
+            translate("MainWindow", "산업혁신운동 컨설턴트") + f" {__version__}\n{self.ctx.store.path}",
+        )
 
     def _build_status_bar(self) -> None:
         self.file_label = QLabel()
@@ -224,19 +256,19 @@ class MainWindow(QMainWindow):
         from consultant_app.ui.i18n import format_number
 
         store = self.ctx.store
-        self.file_label.setText(tr("데이터: %1").replace("%1", str(store.path)))
+        self.file_label.setText(translate("MainWindow", "데이터: %1").replace("%1", str(store.path)))
         with store.session() as session:
             pending = pending_changes(session=session)
-        self.pending_label.setText(tr("동기화 대기: %1건").replace("%1", format_number(pending)))
+        self.pending_label.setText(translate("MainWindow", "동기화 대기: %1건").replace("%1", format_number(pending)))
         backup = latest_backup(store.backups_dir)
         when = backup.stat().st_mtime if backup else None
         if when:
             from datetime import datetime
 
             stamp = datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M")
-            self.backup_label.setText(tr("마지막 백업: %1").replace("%1", stamp))
+            self.backup_label.setText(translate("MainWindow", "마지막 백업: %1").replace("%1", stamp))
         else:
-            self.backup_label.setText(tr("백업 없음"))
+            self.backup_label.setText(translate("MainWindow", "백업 없음"))
 
     # -- state ---------------------------------------------------------------------------------------------
     def _restore_state(self) -> None:

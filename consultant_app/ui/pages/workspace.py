@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from consultant_app.ui.context import AppContext
+from consultant_app.ui.i18n import translate
 from consultant_app.ui.pages.base import Page
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("WorkspacePage", text)
 
 
 # Each tab: key, title, "module:Class". A tab class takes (ctx, undo_stack) and implements the Page hooks
 # plus set_company(company_id | None) and set_engagement(engagement_id | None).
 TABS = (
-    ("company", lambda: tr("기업 정보"), "consultant_app.ui.pages.company_form:CompanyForm"),
-    ("engagement", lambda: tr("참여 정보"), "consultant_app.ui.pages.engagement_form:EngagementForm"),
-    ("kpis", lambda: tr("KPI"), "consultant_app.ui.pages.kpis:KpiTab"),
-    ("visits", lambda: tr("방문·증빙"), "consultant_app.ui.pages.visits:VisitsTab"),
-    ("outcomes", lambda: tr("성과·만족도"), "consultant_app.ui.pages.outcomes:OutcomesTab"),
+    ("company", lambda: translate("WorkspacePage", "기업 정보"), "consultant_app.ui.pages.company_form:CompanyForm"),
+    (
+        "engagement",
+        lambda: translate("WorkspacePage", "참여 정보"),
+        "consultant_app.ui.pages.engagement_form:EngagementForm",
+    ),
+    ("kpis", lambda: translate("WorkspacePage", "KPI"), "consultant_app.ui.pages.kpis:KpiTab"),
+    ("visits", lambda: translate("WorkspacePage", "방문·증빙"), "consultant_app.ui.pages.visits:VisitsTab"),
+    ("outcomes", lambda: translate("WorkspacePage", "성과·만족도"), "consultant_app.ui.pages.outcomes:OutcomesTab"),
 )
 
 
@@ -40,7 +40,7 @@ class WorkspacePage(Page):
         self.year_picker.currentIndexChanged.connect(self._on_year_picked)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
-        header.addWidget(QLabel(tr("참여 차수")))
+        header.addWidget(QLabel(translate("WorkspacePage", "참여 차수")))
         header.addWidget(self.year_picker)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("workspace_tabs")
@@ -87,16 +87,20 @@ class WorkspacePage(Page):
             with self.ctx.store.session() as session:
                 company = session.get(Company, company_id)
                 name = company.name if company else ""
-                rows = session.exec(select(Engagement).where(Engagement.company_id == company_id,
-                                                             Engagement.deleted == False)  # noqa: E712
-                                    .order_by(Engagement.year)).all()
+                rows = session.exec(
+                    select(Engagement)
+                    .where(Engagement.company_id == company_id, Engagement.deleted == False)  # noqa: E712
+                    .order_by(Engagement.year)
+                ).all()
             for engagement in rows:
-                self.year_picker.addItem(tr("%1차년도").replace("%1", str(engagement.year)), engagement.id)
-        self.year_picker.addItem(tr("새 참여…"), "")
+                self.year_picker.addItem(
+                    translate("WorkspacePage", "%1차년도").replace("%1", str(engagement.year)), engagement.id
+                )
+        self.year_picker.addItem(translate("WorkspacePage", "새 참여…"), "")
         index = max(self.year_picker.findData(current), 0) if current else 0
         self.year_picker.setCurrentIndex(index)
         self.year_picker.blockSignals(False)
-        self.title.setText(name or tr("새 기업"))
+        self.title.setText(name or translate("WorkspacePage", "새 기업"))
         self._on_year_picked(self.year_picker.currentIndex())
 
     def _on_year_picked(self, index: int) -> None:
