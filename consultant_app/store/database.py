@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import getpass
+import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from consultant_app.errors import AppError
@@ -19,6 +17,9 @@ from consultant_app.paths import STORE_FILE_NAME
 from consultant_app.store import journal
 from consultant_app.store.backup import StoreCorrupt, automatic_backup, integrity_problem, latest_backup
 from consultant_app.store.models import Meta, new_id
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DEVICE_ID_KEY = "device_id"
@@ -66,22 +67,45 @@ def make_engine(path: Path) -> Engine:
 
 def alembic_config() -> Config:
     """Alembic's configuration pointing at the packaged migrations."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
+_REVISION = re.compile(r"^(down_)?revision\b[^=]*=\s*['\"]?([\w-]+|None)['\"]?", re.MULTILINE)
+
+
+def head_revision(migrations_dir: Path | None = None) -> str | None:
+    """The newest revision in the migrations folder: the one no other revision follows."""
+    revisions, parents = set(), set()
+    for script in (migrations_dir or MIGRATIONS_DIR).joinpath("versions").glob("*.py"):
+        for is_parent, value in _REVISION.findall(script.read_text(encoding="utf-8")):
+            (parents if is_parent else revisions).add(value)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
 def _current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        try:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except OperationalError:  # a new, empty file has no version table yet
+            return None
 
 
 def migrate(engine: Engine, path: Path, backups_dir: Path) -> Path | None:
     """Upgrade the schema to the newest revision; a file with data is backed up first."""
-    config = alembic_config()
-    head = ScriptDirectory.from_config(config).get_current_head()
     current = _current_revision(engine)
-    if current == head:
+    # Alembic takes a noticeable share of start-up to import: skip it when the file is already up to date.
+    if current is not None and current == head_revision():
+        return None
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config()
+    if current == ScriptDirectory.from_config(config).get_current_head():
         return None
     backup = None
     if current is not None:

@@ -198,3 +198,26 @@ def test_upgrade_that_would_break_a_foreign_key_is_refused_and_rolled_back(store
     assert "engagements" in raised.value.message("en")
     assert _revision(path) == [("0001",)]
     assert _sqlite(path, "SELECT count(*) FROM companies") == [(1,)]
+
+
+def test_the_quick_head_lookup_agrees_with_alembic(add_revision):
+    from alembic.script import ScriptDirectory
+
+    from consultant_app.store import database
+
+    assert database.head_revision() == _head() == "0001"
+    folder = add_revision("op.add_column('companies', sa.Column('homepage', sa.String(), nullable=True))")
+    config = database.alembic_config()
+    assert database.head_revision(folder) == ScriptDirectory.from_config(config).get_current_head() == "0002"
+
+
+def test_opening_an_up_to_date_store_does_not_import_alembic(store, isolated_data_dir):
+    import subprocess
+    import sys
+
+    store.close()
+    probe = ("import sys; from consultant_app.store import Store; "
+             f"Store.open(__import__('pathlib').Path({str(isolated_data_dir)!r})).close(); "
+             "print(any(m == 'alembic' or m.startswith('alembic.') for m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
