@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
 import sys
 import traceback
 from contextlib import contextmanager
@@ -96,6 +95,9 @@ def build_parser(lang: str = "ko") -> argparse.ArgumentParser:
                       "Industrial Innovation Movement consultant app. With no command it opens the GUI."))
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}",
                         help=t("버전을 보여 주고 끝냅니다", "show the version and exit"))
+    parser.add_argument("--self-test", action="store_true",
+                        help=t("임시 데이터로 앱을 화면 없이 점검하고 끝냅니다 (0 정상, 1 실패)",
+                               "check the app headless on temporary data and exit (0 ok, 1 failed)"))
     commands = parser.add_subparsers(dest="command", metavar=t("명령", "COMMAND"), title=t("명령", "commands"))
 
     def command(name: str, ko: str, en: str) -> argparse.ArgumentParser:
@@ -211,6 +213,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = parser.parse_args(argv)
         except SystemExit as exit_:
             return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    if args.self_test:
+        from consultant_app.selftest import main as self_test
+
+        return self_test()
     data_dir = args.data_dir.expanduser() if "data_dir" in args else default_data_dir()
     ctx = Context(data_dir=data_dir, lang=lang)
     if args.command is None:
@@ -383,18 +389,14 @@ def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
 
 def _backup_destination(requested: Path | None, ctx: Context) -> Path:
     """``--out`` (a file, or a folder to put it in), else a timestamped name in the backups folder."""
+    from consultant_app.store.backup import manual_backup_path
+
     folder = requested if requested is not None and requested.is_dir() else None
     if requested is not None and folder is None:
         destination = requested
     else:
-        # Named apart from the automatic backups, so their rotation never deletes a backup the user asked for.
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        folder = folder or ctx.backups_dir
-        destination = folder / f"manual-{ctx.store_path.stem}-{stamp}.sqlite3"
-        suffix = 1
-        while destination.exists():
-            suffix += 1
-            destination = folder / f"manual-{ctx.store_path.stem}-{stamp}-{suffix}.sqlite3"
+        # The same naming as the GUI's "back up now".
+        destination = manual_backup_path(ctx.store_path, folder or ctx.backups_dir)
     if destination.exists():
         raise AppError(f"이미 있는 파일이라 덮어쓰지 않았습니다: {destination}",
                        f"The file already exists and was not overwritten: {destination}")
@@ -402,11 +404,11 @@ def _backup_destination(requested: Path | None, ctx: Context) -> Path:
 
 
 def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
-    from consultant_app.store.backup import restore_file
+    from consultant_app.store.backup import is_other_database, restore_file
 
     # The store is never opened here: the file is replaced while nothing of ours holds it.
     backup = args.file.resolve()
-    if _is_other_database(backup):
+    if is_other_database(backup):
         raise AppError(f"이 앱의 데이터 파일이 아니라서 복원하지 않았습니다: {backup}",
                        f"Not a data file of this app, nothing was restored: {backup}")
     safety = restore_file(backup, ctx.store_path, ctx.backups_dir)
@@ -419,21 +421,6 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
     else:
         out(ctx.t(f"복원 전 파일의 백업: {safety}", f"The previous file was backed up to: {safety}"))
     return EXIT_OK
-
-
-def _is_other_database(path: Path) -> bool:
-    """True for a readable SQLite file without our tables (damaged or missing files are left to restore_file)."""
-    if not path.is_file():
-        return False
-    try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        finally:
-            connection.close()
-    except sqlite3.Error:
-        return False
-    return "companies" not in tables
 
 
 def _name_and_code(ctx: Context, table: str) -> str:

@@ -36,6 +36,16 @@ FIELD_NAMES = {
     "continue": ("계속 참여 의향", "wants to continue"),
     "recommend": ("추천 의향", "would recommend"),
     "improved": ("향상된 역량", "capabilities improved"),
+    "visit_date": ("방문일", "visit date"),
+    "hours": ("방문 시간", "hours"),
+    "activities": ("활동 내용", "activities"),
+    "notes": ("메모", "notes"),
+    "effect_productivity_krw": ("생산성 향상 효과", "productivity effect"),
+    "effect_labour_krw": ("작업시간(인건비) 절감 효과", "labour-hours effect"),
+    "effect_quality_krw": ("품질비용 절감 효과", "quality-cost effect"),
+    "effect_other_krw": ("기타 효과", "other effect"),
+    "baseline_numerator": ("기준 분자", "baseline numerator"),
+    "baseline_denominator": ("기준 분모", "baseline denominator"),
 }
 
 RULE_MESSAGES: dict[Rule, tuple[str, str]] = {

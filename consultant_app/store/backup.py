@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from consultant_app.errors import AppError
 
 AUTOMATIC_BACKUPS_KEPT = 20
 BACKUP_SUFFIX = ".sqlite3"
+MANUAL_PREFIX = "manual-"
 
 
 class StoreCorrupt(AppError):
@@ -82,12 +84,82 @@ def automatic_backup(source: Path, backups_dir: Path, reason: str) -> Path:
     return destination
 
 
+def manual_backup_path(source: Path, folder: Path) -> Path:
+    """A timestamped name, not yet taken, in ``folder`` for a backup the user asked for."""
+    # Named apart from the automatic backups, so their rotation never deletes a backup the user asked for.
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    destination = folder / f"{MANUAL_PREFIX}{source.stem}-{stamp}{BACKUP_SUFFIX}"
+    suffix = 1
+    while destination.exists():
+        suffix += 1
+        destination = folder / f"{MANUAL_PREFIX}{source.stem}-{stamp}-{suffix}{BACKUP_SUFFIX}"
+    return destination
+
+
+def manual_backup(source: Path, folder: Path) -> Path:
+    """Check ``source`` and copy it to a fresh manual backup name in ``folder``; a damaged file raises StoreCorrupt."""
+    problem = integrity_problem(source)
+    if problem:
+        raise StoreCorrupt(source, problem, latest_backup(folder))
+    return backup_file(source, manual_backup_path(source, folder))
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """A backup file as a list shows it."""
+
+    path: Path
+    modified: datetime
+    size: int
+
+    @property
+    def kind(self) -> str:
+        """``manual``, ``before-restore``, ``before-upgrade`` or ``automatic``, read from the file's name."""
+        name = self.path.name
+        if name.startswith(MANUAL_PREFIX):
+            return "manual"
+        for reason in ("before-restore", "before-upgrade"):
+            if f"-{reason}" in name:
+                return reason
+        return "automatic"
+
+
+def list_backups(backups_dir: Path) -> list[BackupInfo]:
+    """Every backup file in ``backups_dir``, newest first."""
+    if not backups_dir.is_dir():
+        return []
+    found = []
+    for path in backups_dir.glob(f"*{BACKUP_SUFFIX}"):
+        try:
+            stat = path.stat()
+        except OSError:  # removed meanwhile (rotation)
+            continue
+        if path.is_file():
+            found.append(BackupInfo(path, datetime.fromtimestamp(stat.st_mtime), stat.st_size))
+    return sorted(found, key=lambda b: (b.modified, b.path.name), reverse=True)
+
+
 def latest_backup(backups_dir: Path) -> Path | None:
     """The newest backup file, if any."""
     if not backups_dir.is_dir():
         return None
     candidates = [p for p in backups_dir.glob(f"*{BACKUP_SUFFIX}") if p.is_file()]
     return max(candidates, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def is_other_database(path: Path) -> bool:
+    """True for a readable SQLite file without our tables (damaged or missing files are left to restore_file)."""
+    if not path.is_file():
+        return False
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    return "companies" not in tables
 
 
 def restore_file(backup: Path, target: Path, backups_dir: Path) -> Path | None:

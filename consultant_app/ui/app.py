@@ -13,8 +13,9 @@ from consultant_app.errors import AppError
 from consultant_app.store import Store
 from consultant_app.ui.context import AppContext
 from consultant_app.ui.fonts import register_fonts
-from consultant_app.ui.i18n import install_translators, remove_translators
+from consultant_app.ui.i18n import install_translators, remove_translators, translate
 from consultant_app.ui.main_window import MainWindow
+from consultant_app.ui.progress import run_with_dialog
 from consultant_app.ui.settings import Settings
 from consultant_app.ui.tasks import TaskRunner
 
@@ -47,6 +48,7 @@ class Controller(QObject):
         window = MainWindow(ctx)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.language_requested.connect(self.switch_language)
+        ctx.restore_requested.connect(self.restore)
         window.show_page(self.settings.last_page if self.settings.last_page else "companies")
         return window
 
@@ -69,6 +71,59 @@ class Controller(QObject):
         self.window.show()
         old.close_confirmed()  # its edits were saved or discarded above
         return True
+
+    def restore(self, backup: str | Path) -> bool:
+        """Replace the data file by ``backup``: close the store, restore in the background, reopen, rebuild."""
+        from consultant_app.store.backup import is_other_database, restore_file
+
+        old, backup = self.window, Path(backup)
+        if is_other_database(backup):
+            QMessageBox.critical(old, translate("Controller", "복원 실패"),
+                                 translate("Controller", "이 앱의 데이터 파일이 아니라서 복원하지 않았습니다: %1")
+                                 .replace("%1", str(backup)))
+            return False
+        # Pages' short background loads end in a moment; a long import or export must finish first (it holds
+        # its own connection to the file).
+        if not self.tasks.wait(2000):
+            QMessageBox.information(old, translate("Controller", "복원"),
+                                    translate("Controller", "진행 중인 작업이 끝난 뒤에 복원하세요."))
+            return False
+        if not old.confirm_close():
+            return False
+        old.save_state()
+        page, lang, closed = old.current_key or "data", old.ctx.lang, self.store
+        old.setEnabled(False)  # nothing may touch the store while it is closed
+        closed.close()
+
+        def finish(safety: Path | None, error: BaseException | None) -> None:
+            self._reopen_after_restore(old, page, lang, closed, backup, safety, error)
+
+        run_with_dialog(self.tasks, lambda _state: restore_file(backup, closed.path, closed.backups_dir),
+                        parent=old, title=translate("Controller", "복원"),
+                        label=translate("Controller", "백업에서 복원하는 중…"), cancellable=False,
+                        on_done=lambda safety: finish(safety, None), on_error=lambda exc: finish(None, exc))
+        return True
+
+    def _reopen_after_restore(self, old: MainWindow, page: str, lang: str, closed: Store, backup: Path,
+                              safety: Path | None, error: BaseException | None) -> None:
+        try:
+            self.store = Store.open(closed.data_dir, actor=closed.actor)
+        except AppError as exc:
+            QMessageBox.critical(old, translate("Controller", "복원 실패"), exc.message(lang))
+            old.close_confirmed()  # nothing works without a store: the app ends here
+            return
+        self.window = self._build_window(lang)
+        self.window.show_page(page)
+        self.window.show()
+        old.close_confirmed()  # its edits were saved or discarded before the store closed
+        if error is None:
+            done = (translate("Controller", "복원했습니다: %1 (복원 전 파일의 백업: %2)").replace("%2", safety.name)
+                    if safety else translate("Controller", "복원했습니다: %1")).replace("%1", backup.name)
+            self.window.statusBar().showMessage(done, 60_000)
+            self.window.ctx.data_changed.emit()
+        else:
+            detail = error.message(lang) if isinstance(error, AppError) else f"{type(error).__name__}: {error}"
+            QMessageBox.critical(self.window, translate("Controller", "복원 실패"), detail)
 
     def shutdown(self) -> None:
         self.tasks.wait()

@@ -16,6 +16,7 @@ class AppContext(QObject):
     company_selected = Signal(str)
     engagement_selected = Signal(str)
     open_company_requested = Signal(str)  # show the company's workspace (empty id: a new company)
+    restore_requested = Signal(str)  # replace the data file by this backup (the controller closes and reopens the store)
 
     def __init__(self, store: Store, settings: Settings, tasks: TaskRunner, lang: str,
                  parent: QObject | None = None):

@@ -54,6 +54,9 @@ class WorkspacePage(Page):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.tabs, 1)
+        # What the tabs show: an engagement id, or None with "새 참여…" picked (_new_picked) or no engagement yet.
+        self._shown_engagement: str | None = None
+        self._new_picked = False
         ctx.data_changed.connect(self._refresh_years)
         self.open_company(ctx.company_id or "")
 
@@ -67,6 +70,7 @@ class WorkspacePage(Page):
         self.ctx.select_company(company_id or None)
         for widget in self.tab_widgets.values():
             widget.set_company(company_id or None)
+        self._new_picked = False
         self._refresh_years()
 
     def _confirm_leave(self) -> bool:
@@ -97,7 +101,10 @@ class WorkspacePage(Page):
                     translate("WorkspacePage", "%1차년도").replace("%1", str(engagement.year)), engagement.id
                 )
         self.year_picker.addItem(translate("WorkspacePage", "새 참여…"), "")
-        index = max(self.year_picker.findData(current), 0) if current else 0
+        if current:
+            index = max(self.year_picker.findData(current), 0)
+        else:  # a half-typed new engagement stays when something else is saved
+            index = self.year_picker.count() - 1 if self._new_picked else 0
         self.year_picker.setCurrentIndex(index)
         self.year_picker.blockSignals(False)
         self.title.setText(name or translate("WorkspacePage", "새 기업"))
@@ -105,11 +112,26 @@ class WorkspacePage(Page):
 
     def _on_year_picked(self, index: int) -> None:
         engagement_id = self.year_picker.itemData(index) or None
-        if engagement_id == self.ctx.engagement_id and engagement_id is not None:
+        # Compared with what the tabs show (not ctx): an engagement a tab just saved and selected reaches them all.
+        if engagement_id == self._shown_engagement and (engagement_id is not None or self._new_picked):
             return
+        if not self._confirm_engagement_switch():
+            self.year_picker.blockSignals(True)
+            shown = self.year_picker.findData(self._shown_engagement or "")
+            self.year_picker.setCurrentIndex(shown if shown >= 0 else self.year_picker.count() - 1)
+            self.year_picker.blockSignals(False)
+            return
+        self._shown_engagement = engagement_id
+        self._new_picked = engagement_id is None
         self.ctx.select_engagement(engagement_id)
         for widget in self.tab_widgets.values():
             widget.set_engagement(engagement_id)
+
+    def _confirm_engagement_switch(self) -> bool:
+        """Another year would replace the engagement tabs' unsaved edits: ask first."""
+        if not any(w.has_unsaved_changes() for key, w in self.tab_widgets.items() if key != "company"):
+            return True
+        return self._confirm_leave()
 
     # -- the Page hooks, over every tab -------------------------------------------------------------------
     def has_unsaved_changes(self) -> bool:

@@ -1,0 +1,1 @@
+"""Reusable widgets: validated form fields and their undo steps."""

@@ -1,0 +1,1287 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_US">
+<context>
+    <name>CompaniesPage</name>
+    <message>
+        <source>기업명, 사업자등록번호, 후원기업, 지역으로 찾기</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>새 기업</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>모든 상태</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>차수</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>상태</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>후원기업</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>기업 목록을 읽지 못했습니다: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>모든 차수</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1차년도</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>모든 후원기업</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>불러오는 중…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>등록된 기업이 없습니다. '새 기업'으로 추가하거나 파일에서 가져오세요.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>기업 %1개</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>기업 %1개 중 %2개</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>CompanyForm</name>
+    <message>
+        <source>제조업</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>비제조업</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1차 협력사</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>목록에 없는 이름을 입력하면 새 후원기업으로 등록됩니다.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>변경 취소</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>기업 삭제</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장했습니다.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>'%1' 기업과 참여 기록 %2건을 삭제할까요? 삭제는 동기화 때 중앙에도 반영됩니다.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>CompanyTableModel</name>
+    <message>
+        <source>%1차</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>사업자등록번호</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>기업명</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>후원기업</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>지역</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>업종</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>참여 횟수</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>최근 차수</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>최근 상태</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>Controller</name>
+    <message>
+        <source>복원 실패</source>
+        <translation>Restore failed</translation>
+    </message>
+    <message>
+        <source>이 앱의 데이터 파일이 아니라서 복원하지 않았습니다: %1</source>
+        <translation>Not a data file of this app, nothing was restored: %1</translation>
+    </message>
+    <message>
+        <source>복원</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>진행 중인 작업이 끝난 뒤에 복원하세요.</source>
+        <translation>Restore once the running task has finished.</translation>
+    </message>
+    <message>
+        <source>백업에서 복원하는 중…</source>
+        <translation>Restoring from the backup…</translation>
+    </message>
+    <message>
+        <source>복원했습니다: %1 (복원 전 파일의 백업: %2)</source>
+        <translation>Restored: %1 (the previous file was backed up to %2)</translation>
+    </message>
+    <message>
+        <source>복원했습니다: %1</source>
+        <translation>Restored: %1</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardCharts</name>
+    <message>
+        <source>자료 없음</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>기업별 KPI 평균 개선율</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>평균 개선율 (%)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>기업 (개선율 순)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>차수별 신규 채용</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>신규 채용 (명)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>참여 차수</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>차수별 재무적 효과</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>재무적 효과 (백만원/년)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>기업별 KPI 평균 개선율 (기업 %1개)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>재무적 효과 (억원/년)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1차년도</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>계산 불가</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>참여 건수</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>참여 기업</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>KPI 평균 개선율</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>재무적 효과 합계(연간)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>재무적 효과(참여 건당)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>신규 채용(명)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>스마트공장 구축 기업</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>만족(4·5점)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>계속 참여 의향</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>추천 의향</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>담당 기업 성과 현황</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>참여 차수</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>후원기업</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>각 수치에 마우스를 올리면 산출 방법이 보입니다.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>계산 중…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>계산하지 못했습니다: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>전체 차수</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1차년도</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>전체 후원기업</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>참여 %1건 기준</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>DataPage</name>
+    <message>
+        <source>엑셀·CSV 파일에서 가져오기…</source>
+        <translation>Import from an Excel or CSV file…</translation>
+    </message>
+    <message>
+        <source>CSV 폴더에서 가져오기…</source>
+        <translation>Import from a CSV folder…</translation>
+    </message>
+    <message>
+        <source>문제 있는 행은 건너뛰고 나머지는 저장</source>
+        <translation>Skip rows with problems and save the others</translation>
+    </message>
+    <message>
+        <source>가져오기</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>사업단 양식의 CSV 파일이 든 폴더나 엑셀(.xlsx) 파일에서 기업·참여·KPI·만족도 자료를 가져옵니다. 이미 있는 자료는 바뀐 값만 고칩니다. 오류가 하나라도 있으면 기본적으로 아무것도 저장하지 않습니다.</source>
+        <translation>Imports companies, engagements, KPIs and surveys from a folder of CSV files or an Excel (.xlsx) workbook in the programme office's format. Existing records get only the values that changed. By default, a single error means nothing is saved.</translation>
+    </message>
+    <message>
+        <source>엑셀 파일로 내보내기…</source>
+        <translation>Export to an Excel file…</translation>
+    </message>
+    <message>
+        <source>CSV 폴더로 내보내기…</source>
+        <translation>Export to a CSV folder…</translation>
+    </message>
+    <message>
+        <source>내보내기</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>모든 자료를 사업단 양식으로 내보냅니다. 내보낸 파일은 고친 뒤 그대로 다시 가져올 수 있습니다.</source>
+        <translation>Exports all records in the programme office's format. The exported files can be edited and imported again as they are.</translation>
+    </message>
+    <message>
+        <source>결과</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>지금 백업</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <source>선택한 백업으로 복원…</source>
+        <translation>Restore the selected backup…</translation>
+    </message>
+    <message>
+        <source>백업 폴더 열기</source>
+        <translation>Open the backups folder</translation>
+    </message>
+    <message>
+        <source>만든 때</source>
+        <translation>Made</translation>
+    </message>
+    <message>
+        <source>종류</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>크기</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>파일</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>백업·복원</source>
+        <translation>Backup and restore</translation>
+    </message>
+    <message>
+        <source>복원하면 백업 이후의 변경은 사라집니다. 복원 전에 지금 파일을 자동으로 백업합니다.</source>
+        <translation>Restoring discards every change made after the backup. The current file is backed up automatically first.</translation>
+    </message>
+    <message>
+        <source>현재 자료: %1</source>
+        <translation>Records now: %1</translation>
+    </message>
+    <message>
+        <source>직접 백업</source>
+        <translation>Manual</translation>
+    </message>
+    <message>
+        <source>복원 전 자동 백업</source>
+        <translation>Automatic, before a restore</translation>
+    </message>
+    <message>
+        <source>업그레이드 전 자동 백업</source>
+        <translation>Automatic, before an upgrade</translation>
+    </message>
+    <message>
+        <source>자동 백업</source>
+        <translation>Automatic</translation>
+    </message>
+    <message>
+        <source>가져올 파일</source>
+        <translation>File to import</translation>
+    </message>
+    <message>
+        <source>엑셀 또는 CSV (*.xlsx *.csv);;모든 파일 (*)</source>
+        <translation>Excel or CSV (*.xlsx *.csv);;All files (*)</translation>
+    </message>
+    <message>
+        <source>가져오는 중: %1</source>
+        <translation>Importing: %1</translation>
+    </message>
+    <message>
+        <source>CSV 파일이 든 폴더</source>
+        <translation>Folder with the CSV files</translation>
+    </message>
+    <message>
+        <source>가져왔습니다: %1</source>
+        <translation>Imported: %1</translation>
+    </message>
+    <message>
+        <source>바뀐 내용이 없어 저장하지 않았습니다: %1</source>
+        <translation>Nothing changed, nothing was saved: %1</translation>
+    </message>
+    <message>
+        <source>%1: 새로 %2건, 변경 %3건</source>
+        <translation>%1: %2 created, %3 updated</translation>
+    </message>
+    <message>
+        <source>변경 없음: %1행</source>
+        <translation>Unchanged: %1 rows</translation>
+    </message>
+    <message>
+        <source>오류가 있는 %1건은 건너뛰었습니다. 아래 목록을 확인하세요.</source>
+        <translation>%1 rows with errors were skipped; see the list below.</translation>
+    </message>
+    <message>
+        <source>가져오기를 취소했습니다. 아무것도 저장하지 않았습니다.</source>
+        <translation>The import was cancelled; nothing was saved.</translation>
+    </message>
+    <message>
+        <source>오류가 %1건 있어 아무것도 저장하지 않았습니다: %2. 고친 뒤 다시 가져오거나 '문제 있는 행은 건너뛰고 나머지는 저장'을 켜세요.</source>
+        <translation>%1 error(s), so nothing was saved: %2. Fix them and import again, or turn on 'Skip rows with problems and save the others'.</translation>
+    </message>
+    <message>
+        <source>파일 작업에 실패했습니다: %1</source>
+        <translation>A file operation failed: %1</translation>
+    </message>
+    <message>
+        <source>예기치 않은 오류: %1</source>
+        <translation>Unexpected error: %1</translation>
+    </message>
+    <message>
+        <source>내보낼 엑셀 파일</source>
+        <translation>Excel file to export to</translation>
+    </message>
+    <message>
+        <source>엑셀 통합 문서 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>내보내는 중: %1</source>
+        <translation>Exporting: %1</translation>
+    </message>
+    <message>
+        <source>CSV 파일을 저장할 폴더</source>
+        <translation>Folder to save the CSV files in</translation>
+    </message>
+    <message>
+        <source>내보냈습니다: %1</source>
+        <translation>Exported: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2행</source>
+        <translation>%1: %2 rows</translation>
+    </message>
+    <message>
+        <source>백업하는 중…</source>
+        <translation>Backing up…</translation>
+    </message>
+    <message>
+        <source>백업했습니다: %1</source>
+        <translation>Backed up to: %1</translation>
+    </message>
+    <message>
+        <source>복원할 백업</source>
+        <translation>Backup to restore</translation>
+    </message>
+    <message>
+        <source>백업 파일 (*.sqlite3);;모든 파일 (*)</source>
+        <translation>Backup files (*.sqlite3);;All files (*)</translation>
+    </message>
+    <message>
+        <source>백업으로 복원</source>
+        <translation>Restore a backup</translation>
+    </message>
+    <message>
+        <source>%1 백업으로 되돌릴까요?
+
+이 백업 이후에 바뀐 내용은 모두 사라집니다. 지금 파일은 복원 전에 자동으로 백업합니다.</source>
+        <translation>Go back to the backup %1?
+
+Everything changed after this backup will be lost. The current file is backed up automatically before the restore.</translation>
+    </message>
+</context>
+<context>
+    <name>EngagementForm</name>
+    <message>
+        <source>1단계 (2013–2018 상반기)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>2단계 (2018 하반기–)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>진행 상태</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>담당 컨설턴트</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>차년도</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>참여 정보는 기업 정보를 먼저 저장한 뒤에 입력할 수 있습니다.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>변경 취소</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>참여 기록 삭제</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장했습니다.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1차년도 참여 기록과 그 KPI, 방문, 성과 기록을 삭제할까요?</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>EvidencePanel</name>
+    <message>
+        <source>파일 첨부…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>열기</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>첨부 삭제</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>증빙 자료 (사진·문서, 파일을 여기로 끌어다 놓아도 됩니다)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>첨부 대상</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>참여 전체</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>선택한 방문 (%1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>첨부할 파일</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>사진·문서 (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.pdf *.hwp *.hwpx *.docx *.xlsx *.pptx *.txt);;모든 파일 (*)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>첨부하지 못했습니다: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>이 컴퓨터에 파일이 없습니다: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>첨부 파일 %1을(를) 삭제할까요?</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>FieldEdit</name>
+    <message>
+        <source>%1 수정</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>InlineProgress</name>
+    <message>
+        <source>취소</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>취소하는 중…</source>
+        <translation>Cancelling…</translation>
+    </message>
+</context>
+<context>
+    <name>KpiDetails</name>
+    <message>
+        <source>표에서 KPI를 고르면 계산식과 값이 여기에 나옵니다.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 · 분류 %2 · 단위 %3 · %4</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>B 기준값 %1 · T 목표값 %2 · A 개선값 %3</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>개선율 = %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>목표 달성률 = %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>변화 = %1</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>KpiPickerDialog</name>
+    <message>
+        <source>생산성</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>품질</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>원가</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>납기</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>안전</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>사기·의식</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>낮을수록 좋음</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>높을수록 좋음</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>KPI 추가</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>이름이나 코드로 찾기</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>지표</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>영문 이름</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>분류</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>단위</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>방향</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>코드</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>KpiTab</name>
+    <message>
+        <source>먼저 위의 참여 차수에서 참여를 고르거나 '새 참여…'로 만드세요.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>KPI 추가…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>선택한 KPI 삭제</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장 취소</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장하지 않았습니다: 빨간 칸의 오류를 고치세요 (칸에 마우스를 올리면 이유가 보입니다).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장했습니다.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>KPI 삭제</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>다음 KPI와 그 값을 삭제할까요? %1
+저장하면 삭제가 기록됩니다.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>기준</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>목표</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>개선</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>없음</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>기준값</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>목표값</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>개선값</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1차년도</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 연도별 추이</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>KpiTableModel</name>
+    <message>
+        <source>KPI</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>단위</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>기준값</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>기준일</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>기준 분자</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>기준 분모</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>목표값</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>개선값</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>개선 측정일</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>개선율</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>변화(%p)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>목표 달성률</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1%p</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1%</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>단위: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>KPI 값 입력</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>KPI 추가</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>KPI 삭제</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>기업 목록</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>참여 기업</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>대시보드</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>가져오기·내보내기</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>설정</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>산업혁신운동 컨설턴트</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장하지 않은 변경</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장하지 않은 변경이 있습니다. 저장할까요?</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>파일(&amp;F)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>새 기업(&amp;N)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>가져오기(&amp;I)…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>내보내기(&amp;E)…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>백업(&amp;B)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>복원(&amp;R)…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장(&amp;S)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>끝내기(&amp;Q)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>편집(&amp;E)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>실행 취소</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>다시 실행</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>보기(&amp;V)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>언어(&amp;L)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>도움말(&amp;H)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>정보</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>데이터: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>동기화 대기: %1건</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>마지막 백업: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>백업 없음</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>OutcomesTab</name>
+    <message>
+        <source>산출 근거</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>없음</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>응답 없음</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>1 매우 불만족</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>2 불만족</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>3 보통</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>4 만족</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>5 매우 만족</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>예</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>아니오</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>먼저 위의 참여 차수에서 참여를 고르거나 '새 참여…'로 만드세요.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>원</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>재무적 효과 (연간)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>내역 합계</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>고용·스마트공장</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>명</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>기업 만족도 조사</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장 취소</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장하지 않았습니다: 빨간 글씨로 표시된 오류를 고치세요.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장했습니다.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>⚠ 내역 합계(%1)와 재무적 효과(%2)가 %3 차이 납니다. 확인하세요 (저장은 됩니다).</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ProblemList</name>
+    <message>
+        <source>오류</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>경고</source>
+        <translation>Warning</translation>
+    </message>
+    <message>
+        <source>구분</source>
+        <translation>Severity</translation>
+    </message>
+    <message>
+        <source>파일</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>행</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>열</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <source>내용</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>목록 복사</source>
+        <translation>Copy list</translation>
+    </message>
+    <message>
+        <source>선택한 행(없으면 전체)을 클립보드에 복사합니다</source>
+        <translation>Copies the selected rows (or all of them) to the clipboard</translation>
+    </message>
+    <message>
+        <source>오류 %1건, 경고 %2건</source>
+        <translation>%1 error(s), %2 warning(s)</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>환경 설정</source>
+        <translation>Preferences</translation>
+    </message>
+    <message>
+        <source>언어</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>언어를 바꾸면 창을 새 언어로 다시 엽니다.</source>
+        <translation>Changing the language reopens the window in that language.</translation>
+    </message>
+    <message>
+        <source>폴더 열기</source>
+        <translation>Open folder</translation>
+    </message>
+    <message>
+        <source>파일 하나에 %1MB까지</source>
+        <translation>Up to %1 MB per file</translation>
+    </message>
+    <message>
+        <source>데이터</source>
+        <translation>Data</translation>
+    </message>
+    <message>
+        <source>데이터 폴더</source>
+        <translation>Data folder</translation>
+    </message>
+    <message>
+        <source>데이터 파일</source>
+        <translation>Data file</translation>
+    </message>
+    <message>
+        <source>첨부 파일 크기 제한</source>
+        <translation>Attachment size limit</translation>
+    </message>
+    <message>
+        <source>데이터 폴더에는 데이터 파일, 첨부 파일(attachments)과 백업(backups)이 있습니다. 다른 폴더를 쓰려면 환경 변수 CONSULTANT_APP_DATA_DIR 을 설정하거나 --data-dir 옵션으로 실행하세요.</source>
+        <translation>The data folder holds the data file, the attachments and the backups. To use another folder, set the environment variable CONSULTANT_APP_DATA_DIR or start the app with --data-dir.</translation>
+    </message>
+    <message>
+        <source>버전 %1</source>
+        <translation>Version %1</translation>
+    </message>
+</context>
+<context>
+    <name>VisitsTab</name>
+    <message>
+        <source>방문일</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>시간</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>활동 내용</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>첨부</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>방문 기록 편집</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>먼저 참여 차수를 선택하거나 새로 만드세요.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>새 방문</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>방문 삭제</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>방문 기록</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>0–24시간</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>방문일 *</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>메모</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>되돌리기</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>입력값을 확인하세요. 저장하지 않았습니다.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>저장했습니다.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 방문 기록을 삭제할까요? 이 방문에 첨부한 파일 %2개도 함께 삭제됩니다.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>삭제했습니다.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>새 방문 기록</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 방문 기록</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>WorkspacePage</name>
+    <message>
+        <source>기업 정보</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>참여 정보</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>KPI</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>방문·증빙</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>성과·만족도</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>참여 차수</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1차년도</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>새 참여…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>새 기업</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+</TS>
