@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QDate, QLibraryInfo, QLocale, QTranslator
@@ -69,4 +70,6 @@ def format_date(value: date | None) -> str:
     """A date in the user's short format."""
     if value is None:
         return ""
-    return QLocale().toString(QDate(value.year, value.month, value.day), QLocale.FormatType.ShortFormat)
+    # The locale's short format, but with the full year: "14. 6. 15." is ambiguous in a multi-year record.
+    pattern = re.sub(r"(?<!y)yy(?!y)", "yyyy", QLocale().dateFormat(QLocale.FormatType.ShortFormat))
+    return QLocale().toString(QDate(value.year, value.month, value.day), pattern)

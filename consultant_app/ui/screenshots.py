@@ -13,13 +13,14 @@ from pathlib import Path
 WINDOW_SIZE = (1366, 820)
 
 
-def _settle(app, rounds: int = 30) -> None:
-    """Let queued signals, background results and layouts land."""
-    from PySide6.QtCore import QThreadPool
-
+def _settle(app, tasks, rounds: int = 30) -> None:
+    """Let queued signals, background results (the app's task pool) and layouts land."""
     for _ in range(rounds):
         app.processEvents()
-        QThreadPool.globalInstance().waitForDone(20)
+        tasks.wait(20)
+    while tasks.active:  # a result may start a follow-up task
+        tasks.wait(50)
+        app.processEvents()
     app.processEvents()
 
 
@@ -57,13 +58,13 @@ def render_all(out_dir: Path) -> list[Path]:
                     workspace = window.page("workspace")
                     for index, (key, _title, _target) in enumerate(TABS):
                         workspace.tabs.setCurrentIndex(index)
-                        _settle(app, 60)
+                        _settle(app, controller.tasks, 60)
                         path = out_dir / f"{lang}-workspace-{key}.png"
                         window.grab().save(str(path))
                         written.append(path)
                     continue
                 window.show_page(spec.key)
-                _settle(app, 60)
+                _settle(app, controller.tasks, 60)
                 path = out_dir / f"{lang}-{spec.key}.png"
                 window.grab().save(str(path))
                 written.append(path)
