@@ -100,11 +100,35 @@ _EXTRA_KOREAN: Mapping[StrEnum, tuple[str, ...]] = _ByMember({
 })
 
 
+ENGLISH: Mapping[StrEnum, str] = _ByMember({
+    SupportField.SMART_FACTORY: "Smart factory",
+    SupportField.TECH_INNOVATION: "Technology innovation",
+    SupportField.ENV_SAFETY: "Environment and safety",
+    SupportField.PRODUCTIVITY: "Productivity",
+}, {
+    GrowthStage.BASIC: "Basic",
+    GrowthStage.INTERMEDIATE1: "Intermediate 1",
+    GrowthStage.INTERMEDIATE2: "Intermediate 2",
+    GrowthStage.ADVANCED: "Advanced",
+}, {
+    Capability.PRODUCTIVITY: "Productivity innovation",
+    Capability.QUALITY: "Quality level",
+    Capability.MINDSET: "Innovation mindset",
+    Capability.COST: "Cost",
+    Capability.DELIVERY: "Delivery",
+    Capability.SAFETY: "Safety",
+}, {
+    EngagementStatus.PLANNED: "Planned",
+    EngagementStatus.IN_PROGRESS: "In progress",
+    EngagementStatus.COMPLETED: "Completed",
+    EngagementStatus.CANCELLED: "Cancelled",
+})
+
+
 def label(code: StrEnum, lang: str = "ko") -> str:
-    """A code's display word: Korean by default, the code itself in English."""
-    if lang == "ko":
-        return KOREAN.get(code, code.value)
-    return code.value.replace("_", " ")
+    """A code's display word in Korean or English."""
+    words = ENGLISH if lang == "en" else KOREAN
+    return words.get(code, code.value.replace("_", " "))
 
 
 def _fold(text: str) -> str:
@@ -113,10 +137,10 @@ def _fold(text: str) -> str:
 
 
 def parse_code(enum: type[E], text: str) -> E | None:
-    """The enum member for an English code or a Korean word; None when nothing matches."""
+    """The enum member for an English code, its English label or a Korean word; None when nothing matches."""
     folded = _fold(text)
     for member in enum:
-        words = (member.value, KOREAN.get(member, ""), *_EXTRA_KOREAN.get(member, ()))
+        words = (member.value, KOREAN.get(member, ""), ENGLISH.get(member, ""), *_EXTRA_KOREAN.get(member, ()))
         if any(folded == _fold(w) for w in words if w):
             return member
     return None

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from consultant_app import APP_NAME, ORG_NAME, __version__
 from consultant_app.errors import AppError
-from consultant_app.store import Store
 from consultant_app.ui.context import AppContext
 from consultant_app.ui.fonts import register_fonts
 from consultant_app.ui.i18n import install_translators, remove_translators, translate
@@ -18,6 +19,9 @@ from consultant_app.ui.main_window import MainWindow
 from consultant_app.ui.progress import run_with_dialog
 from consultant_app.ui.settings import Settings
 from consultant_app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only once the window is on screen (start-up time)
+    from consultant_app.store import Store
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -35,9 +39,10 @@ def application(argv: list[str] | None = None) -> QApplication:
 class Controller(QObject):
     """Owns the store, settings, tasks and the main window; rebuilds the window when the language changes."""
 
-    def __init__(self, store: Store, data_dir: Path):
+    def __init__(self, store: Store | None, data_dir: Path):
         super().__init__()
         self.store = store
+        self.data_dir = Path(data_dir)
         self.settings = Settings(data_dir)
         self.tasks = TaskRunner(self)
         self._translators = install_translators(self.settings.language)
@@ -49,8 +54,20 @@ class Controller(QObject):
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.language_requested.connect(self.switch_language)
         ctx.restore_requested.connect(self.restore)
-        window.show_page(self.settings.last_page if self.settings.last_page else "companies")
+        if self.store is not None:
+            window.show_page(self.settings.last_page if self.settings.last_page else "companies")
         return window
+
+    def open_store(self) -> bool:
+        """Open the data file behind a window already on screen, then show its pages."""
+        store = open_store_or_explain(self.data_dir)
+        if store is None:
+            self.window.close_confirmed()
+            return False
+        self.store = self.window.ctx.store = store
+        self.window.refresh_status()
+        self.window.show_page(self.settings.last_page or "companies")
+        return True
 
     def switch_language(self, lang: str) -> bool:
         """Show the window in ``lang``: asks about unsaved edits, then rebuilds it on the same page."""
@@ -106,6 +123,8 @@ class Controller(QObject):
 
     def _reopen_after_restore(self, old: MainWindow, page: str, lang: str, closed: Store, backup: Path,
                               safety: Path | None, error: BaseException | None) -> None:
+        from consultant_app.store import Store
+
         try:
             self.store = Store.open(closed.data_dir, actor=closed.actor)
         except AppError as exc:
@@ -128,11 +147,14 @@ class Controller(QObject):
     def shutdown(self) -> None:
         self.tasks.wait()
         self.settings.sync()
-        self.store.close()
+        if self.store is not None:
+            self.store.close()
 
 
 def open_store_or_explain(data_dir: Path) -> Store | None:
     """Open the store; a damaged file is explained in a dialog (naming it and the latest backup)."""
+    from consultant_app.store import Store
+
     try:
         return Store.open(data_dir)
     except AppError as exc:
@@ -144,11 +166,11 @@ def open_store_or_explain(data_dir: Path) -> Store | None:
 def run(data_dir: Path) -> int:
     """Open the main window on the store in ``data_dir`` and run until it closes."""
     app = application()
-    store = open_store_or_explain(Path(data_dir))
-    if store is None:
-        return 1
-    controller = Controller(store, Path(data_dir))
+    # The window is on screen first; the data file (and SQLAlchemy with it) opens on the next turn of the loop.
+    controller = Controller(None, Path(data_dir))
     controller.window.show()
+    app.processEvents()  # let the first paint happen before the slow part
+    QTimer.singleShot(0, controller.open_store)
     code = app.exec()
     controller.shutdown()
-    return code
+    return code if controller.store is not None else 1

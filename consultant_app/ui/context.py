@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
-from consultant_app.store import Store
 from consultant_app.ui.settings import Settings
 from consultant_app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported after the window is on screen
+    from consultant_app.store import Store
 
 
 class AppContext(QObject):
@@ -18,7 +22,7 @@ class AppContext(QObject):
     open_company_requested = Signal(str)  # show the company's workspace (empty id: a new company)
     restore_requested = Signal(str)  # replace the data file by this backup (the controller closes and reopens the store)
 
-    def __init__(self, store: Store, settings: Settings, tasks: TaskRunner, lang: str,
+    def __init__(self, store: Store | None, settings: Settings, tasks: TaskRunner, lang: str,
                  parent: QObject | None = None):
         super().__init__(parent)
         self.store = store

@@ -88,7 +88,8 @@ class MainWindow(QMainWindow):
         ctx.data_changed.connect(self.refresh_status)
         ctx.open_company_requested.connect(self.open_company)
         self._restore_state()
-        self.refresh_status()
+        if ctx.store is not None:
+            self.refresh_status()
 
     # -- pages ---------------------------------------------------------------------------------------------
     def page(self, key: str) -> Page:
@@ -108,6 +109,8 @@ class MainWindow(QMainWindow):
         """Switch to page ``key``, asking first when the current page has unsaved edits."""
         if key == self._current_key:
             return True
+        if self.ctx.store is None:  # still opening the data file: pages come when it is open
+            return False
         if self._current_key and not self.confirm_leave(self._pages[self._current_key]):
             self._select_nav(self._current_key)
             return False

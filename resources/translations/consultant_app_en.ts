@@ -4,137 +4,137 @@
     <name>CompaniesPage</name>
     <message>
         <source>기업명, 사업자등록번호, 후원기업, 지역으로 찾기</source>
-        <translation type="unfinished" />
+        <translation>Search by name, business registration number, sponsor or region</translation>
     </message>
     <message>
         <source>새 기업</source>
-        <translation type="unfinished" />
+        <translation>New company</translation>
     </message>
     <message>
         <source>모든 상태</source>
-        <translation type="unfinished" />
+        <translation>All statuses</translation>
     </message>
     <message>
         <source>차수</source>
-        <translation type="unfinished" />
+        <translation>Programme year</translation>
     </message>
     <message>
         <source>상태</source>
-        <translation type="unfinished" />
+        <translation>Status</translation>
     </message>
     <message>
         <source>후원기업</source>
-        <translation type="unfinished" />
+        <translation>Sponsor</translation>
     </message>
     <message>
         <source>기업 목록을 읽지 못했습니다: %1</source>
-        <translation type="unfinished" />
+        <translation>Could not read the company list: %1</translation>
     </message>
     <message>
         <source>모든 차수</source>
-        <translation type="unfinished" />
+        <translation>All years</translation>
     </message>
     <message>
         <source>%1차년도</source>
-        <translation type="unfinished" />
+        <translation>Year %1</translation>
     </message>
     <message>
         <source>모든 후원기업</source>
-        <translation type="unfinished" />
+        <translation>All sponsors</translation>
     </message>
     <message>
         <source>불러오는 중…</source>
-        <translation type="unfinished" />
+        <translation>Loading…</translation>
     </message>
     <message>
         <source>등록된 기업이 없습니다. '새 기업'으로 추가하거나 파일에서 가져오세요.</source>
-        <translation type="unfinished" />
+        <translation>No companies yet. Add one with 'New company' or import them from a file.</translation>
     </message>
     <message>
         <source>기업 %1개</source>
-        <translation type="unfinished" />
+        <translation>Companies: %1</translation>
     </message>
     <message>
         <source>기업 %1개 중 %2개</source>
-        <translation type="unfinished" />
+        <translation>Companies: %2 of %1</translation>
     </message>
 </context>
 <context>
     <name>CompanyForm</name>
     <message>
         <source>제조업</source>
-        <translation type="unfinished" />
+        <translation>Manufacturing</translation>
     </message>
     <message>
         <source>비제조업</source>
-        <translation type="unfinished" />
+        <translation>Non-manufacturing</translation>
     </message>
     <message>
         <source>%1차 협력사</source>
-        <translation type="unfinished" />
+        <translation>Tier %1 supplier</translation>
     </message>
     <message>
         <source>목록에 없는 이름을 입력하면 새 후원기업으로 등록됩니다.</source>
-        <translation type="unfinished" />
+        <translation>Type a name that is not in the list to add a new sponsor.</translation>
     </message>
     <message>
         <source>저장</source>
-        <translation type="unfinished" />
+        <translation>Save</translation>
     </message>
     <message>
         <source>변경 취소</source>
-        <translation type="unfinished" />
+        <translation>Discard changes</translation>
     </message>
     <message>
         <source>기업 삭제</source>
-        <translation type="unfinished" />
+        <translation>Delete company</translation>
     </message>
     <message>
         <source>저장했습니다.</source>
-        <translation type="unfinished" />
+        <translation>Saved.</translation>
     </message>
     <message>
         <source>'%1' 기업과 참여 기록 %2건을 삭제할까요? 삭제는 동기화 때 중앙에도 반영됩니다.</source>
-        <translation type="unfinished" />
+        <translation>Delete the company '%1' and its engagement records (%2)? The deletion also reaches the central office at the next sync.</translation>
     </message>
 </context>
 <context>
     <name>CompanyTableModel</name>
     <message>
         <source>%1차</source>
-        <translation type="unfinished" />
+        <translation>Year %1</translation>
     </message>
     <message>
         <source>사업자등록번호</source>
-        <translation type="unfinished" />
+        <translation>Business reg. no.</translation>
     </message>
     <message>
         <source>기업명</source>
-        <translation type="unfinished" />
+        <translation>Company name</translation>
     </message>
     <message>
         <source>후원기업</source>
-        <translation type="unfinished" />
+        <translation>Sponsor</translation>
     </message>
     <message>
         <source>지역</source>
-        <translation type="unfinished" />
+        <translation>Region</translation>
     </message>
     <message>
         <source>업종</source>
-        <translation type="unfinished" />
+        <translation>Industry</translation>
     </message>
     <message>
         <source>참여 횟수</source>
-        <translation type="unfinished" />
+        <translation>Years</translation>
     </message>
     <message>
         <source>최근 차수</source>
-        <translation type="unfinished" />
+        <translation>Latest year</translation>
     </message>
     <message>
         <source>최근 상태</source>
-        <translation type="unfinished" />
+        <translation>Latest status</translation>
     </message>
 </context>
 <context>
@@ -172,149 +172,149 @@
     <name>DashboardCharts</name>
     <message>
         <source>자료 없음</source>
-        <translation type="unfinished" />
+        <translation>No data</translation>
     </message>
     <message>
         <source>기업별 KPI 평균 개선율</source>
-        <translation type="unfinished" />
+        <translation>Average KPI improvement by company</translation>
     </message>
     <message>
         <source>평균 개선율 (%)</source>
-        <translation type="unfinished" />
+        <translation>Average improvement (%)</translation>
     </message>
     <message>
         <source>기업 (개선율 순)</source>
-        <translation type="unfinished" />
+        <translation>Companies (by improvement)</translation>
     </message>
     <message>
         <source>차수별 신규 채용</source>
-        <translation type="unfinished" />
+        <translation>New hires by programme year</translation>
     </message>
     <message>
         <source>신규 채용 (명)</source>
-        <translation type="unfinished" />
+        <translation>New hires (people)</translation>
     </message>
     <message>
         <source>참여 차수</source>
-        <translation type="unfinished" />
+        <translation>Programme year</translation>
     </message>
     <message>
         <source>차수별 재무적 효과</source>
-        <translation type="unfinished" />
+        <translation>Financial effect by programme year</translation>
     </message>
     <message>
         <source>재무적 효과 (백만원/년)</source>
-        <translation type="unfinished" />
+        <translation>Financial effect (KRW million/year)</translation>
     </message>
     <message>
         <source>기업별 KPI 평균 개선율 (기업 %1개)</source>
-        <translation type="unfinished" />
+        <translation>Average KPI improvement by company (companies: %1)</translation>
     </message>
     <message>
         <source>재무적 효과 (억원/년)</source>
-        <translation type="unfinished" />
+        <translation>Financial effect (KRW 100 million/year)</translation>
     </message>
     <message>
         <source>%1차년도</source>
-        <translation type="unfinished" />
+        <translation>Year %1</translation>
     </message>
 </context>
 <context>
     <name>DashboardPage</name>
     <message>
         <source>계산 불가</source>
-        <translation type="unfinished" />
+        <translation>Not computable</translation>
     </message>
     <message>
         <source>참여 건수</source>
-        <translation type="unfinished" />
+        <translation>Engagements</translation>
     </message>
     <message>
         <source>참여 기업</source>
-        <translation type="unfinished" />
+        <translation>Companies</translation>
     </message>
     <message>
         <source>KPI 평균 개선율</source>
-        <translation type="unfinished" />
+        <translation>Average KPI improvement</translation>
     </message>
     <message>
         <source>재무적 효과 합계(연간)</source>
-        <translation type="unfinished" />
+        <translation>Total financial effect per year</translation>
     </message>
     <message>
         <source>재무적 효과(참여 건당)</source>
-        <translation type="unfinished" />
+        <translation>Effect per engagement</translation>
     </message>
     <message>
         <source>신규 채용(명)</source>
-        <translation type="unfinished" />
+        <translation>New hires</translation>
     </message>
     <message>
         <source>스마트공장 구축 기업</source>
-        <translation type="unfinished" />
+        <translation>Smart-factory companies</translation>
     </message>
     <message>
         <source>만족(4·5점)</source>
-        <translation type="unfinished" />
+        <translation>Satisfied (4 or 5)</translation>
     </message>
     <message>
         <source>계속 참여 의향</source>
-        <translation type="unfinished" />
+        <translation>Want to continue</translation>
     </message>
     <message>
         <source>추천 의향</source>
-        <translation type="unfinished" />
+        <translation>Would recommend</translation>
     </message>
     <message>
         <source>담당 기업 성과 현황</source>
-        <translation type="unfinished" />
+        <translation>Results of my companies</translation>
     </message>
     <message>
         <source>참여 차수</source>
-        <translation type="unfinished" />
+        <translation>Programme year</translation>
     </message>
     <message>
         <source>후원기업</source>
-        <translation type="unfinished" />
+        <translation>Sponsor</translation>
     </message>
     <message>
         <source>각 수치에 마우스를 올리면 산출 방법이 보입니다.</source>
-        <translation type="unfinished" />
+        <translation>Hover over a figure to see how it is computed.</translation>
     </message>
     <message>
         <source>계산 중…</source>
-        <translation type="unfinished" />
+        <translation>Computing…</translation>
     </message>
     <message>
         <source>계산하지 못했습니다: %1</source>
-        <translation type="unfinished" />
+        <translation>Could not compute: %1</translation>
     </message>
     <message>
         <source>전체 차수</source>
-        <translation type="unfinished" />
+        <translation>All years</translation>
     </message>
     <message>
         <source>%1차년도</source>
-        <translation type="unfinished" />
+        <translation>Year %1</translation>
     </message>
     <message>
         <source>전체 후원기업</source>
-        <translation type="unfinished" />
+        <translation>All sponsors</translation>
     </message>
     <message>
         <source>참여 %1건 기준</source>
-        <translation type="unfinished" />
+        <translation>Based on %1 engagements</translation>
     </message>
 </context>
 <context>
     <name>DataPage</name>
     <message>
         <source>엑셀·CSV 파일에서 가져오기…</source>
-        <translation>Import from an Excel or CSV file…</translation>
+        <translation>Import Excel or CSV…</translation>
     </message>
     <message>
         <source>CSV 폴더에서 가져오기…</source>
-        <translation>Import from a CSV folder…</translation>
+        <translation>Import CSV folder…</translation>
     </message>
     <message>
         <source>문제 있는 행은 건너뛰고 나머지는 저장</source>
@@ -330,11 +330,11 @@
     </message>
     <message>
         <source>엑셀 파일로 내보내기…</source>
-        <translation>Export to an Excel file…</translation>
+        <translation>Export to Excel…</translation>
     </message>
     <message>
         <source>CSV 폴더로 내보내기…</source>
-        <translation>Export to a CSV folder…</translation>
+        <translation>Export to CSV folder…</translation>
     </message>
     <message>
         <source>내보내기</source>
@@ -354,11 +354,11 @@
     </message>
     <message>
         <source>선택한 백업으로 복원…</source>
-        <translation>Restore the selected backup…</translation>
+        <translation>Restore selected…</translation>
     </message>
     <message>
         <source>백업 폴더 열기</source>
-        <translation>Open the backups folder</translation>
+        <translation>Open backups folder</translation>
     </message>
     <message>
         <source>만든 때</source>
@@ -513,105 +513,105 @@ Everything changed after this backup will be lost. The current file is backed up
     <name>EngagementForm</name>
     <message>
         <source>1단계 (2013–2018 상반기)</source>
-        <translation type="unfinished" />
+        <translation>Phase 1 (2013 – H1 2018)</translation>
     </message>
     <message>
         <source>2단계 (2018 하반기–)</source>
-        <translation type="unfinished" />
+        <translation>Phase 2 (H2 2018 –)</translation>
     </message>
     <message>
         <source>진행 상태</source>
-        <translation type="unfinished" />
+        <translation>Status</translation>
     </message>
     <message>
         <source>담당 컨설턴트</source>
-        <translation type="unfinished" />
+        <translation>Consultant</translation>
     </message>
     <message>
         <source>차년도</source>
-        <translation type="unfinished" />
+        <translation> </translation>
     </message>
     <message>
         <source>참여 정보는 기업 정보를 먼저 저장한 뒤에 입력할 수 있습니다.</source>
-        <translation type="unfinished" />
+        <translation>Save the company first; then you can enter its engagement.</translation>
     </message>
     <message>
         <source>저장</source>
-        <translation type="unfinished" />
+        <translation>Save</translation>
     </message>
     <message>
         <source>변경 취소</source>
-        <translation type="unfinished" />
+        <translation>Discard changes</translation>
     </message>
     <message>
         <source>참여 기록 삭제</source>
-        <translation type="unfinished" />
+        <translation>Delete engagement</translation>
     </message>
     <message>
         <source>저장했습니다.</source>
-        <translation type="unfinished" />
+        <translation>Saved.</translation>
     </message>
     <message>
         <source>%1차년도 참여 기록과 그 KPI, 방문, 성과 기록을 삭제할까요?</source>
-        <translation type="unfinished" />
+        <translation>Delete the year %1 engagement with its KPIs, visits and outcomes?</translation>
     </message>
 </context>
 <context>
     <name>EvidencePanel</name>
     <message>
         <source>파일 첨부…</source>
-        <translation type="unfinished" />
+        <translation>Attach files…</translation>
     </message>
     <message>
         <source>열기</source>
-        <translation type="unfinished" />
+        <translation>Open</translation>
     </message>
     <message>
         <source>첨부 삭제</source>
-        <translation type="unfinished" />
+        <translation>Delete attachment</translation>
     </message>
     <message>
         <source>증빙 자료 (사진·문서, 파일을 여기로 끌어다 놓아도 됩니다)</source>
-        <translation type="unfinished" />
+        <translation>Evidence (photos and documents; you can also drop files here)</translation>
     </message>
     <message>
         <source>첨부 대상</source>
-        <translation type="unfinished" />
+        <translation>Attach to</translation>
     </message>
     <message>
         <source>참여 전체</source>
-        <translation type="unfinished" />
+        <translation>Whole engagement</translation>
     </message>
     <message>
         <source>선택한 방문 (%1)</source>
-        <translation type="unfinished" />
+        <translation>Selected visit (%1)</translation>
     </message>
     <message>
         <source>첨부할 파일</source>
-        <translation type="unfinished" />
+        <translation>Files to attach</translation>
     </message>
     <message>
         <source>사진·문서 (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.pdf *.hwp *.hwpx *.docx *.xlsx *.pptx *.txt);;모든 파일 (*)</source>
-        <translation type="unfinished" />
+        <translation>Photos and documents (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.pdf *.hwp *.hwpx *.docx *.xlsx *.pptx *.txt);;All files (*)</translation>
     </message>
     <message>
         <source>첨부하지 못했습니다: %1</source>
-        <translation type="unfinished" />
+        <translation>Could not attach: %1</translation>
     </message>
     <message>
         <source>이 컴퓨터에 파일이 없습니다: %1</source>
-        <translation type="unfinished" />
+        <translation>The file is not on this computer: %1</translation>
     </message>
     <message>
         <source>첨부 파일 %1을(를) 삭제할까요?</source>
-        <translation type="unfinished" />
+        <translation>Delete the attachment %1?</translation>
     </message>
 </context>
 <context>
     <name>FieldEdit</name>
     <message>
         <source>%1 수정</source>
-        <translation type="unfinished" />
+        <translation>Edit %1</translation>
     </message>
 </context>
 <context>
@@ -629,447 +629,448 @@ Everything changed after this backup will be lost. The current file is backed up
     <name>KpiDetails</name>
     <message>
         <source>표에서 KPI를 고르면 계산식과 값이 여기에 나옵니다.</source>
-        <translation type="unfinished" />
+        <translation>Pick a KPI in the table to see its formulas and values here.</translation>
     </message>
     <message>
         <source>%1 · 분류 %2 · 단위 %3 · %4</source>
-        <translation type="unfinished" />
+        <translation>%1 · category %2 · unit %3 · %4</translation>
     </message>
     <message>
         <source>B 기준값 %1 · T 목표값 %2 · A 개선값 %3</source>
-        <translation type="unfinished" />
+        <translation>B baseline %1 · T target %2 · A post value %3</translation>
     </message>
     <message>
         <source>개선율 = %1</source>
-        <translation type="unfinished" />
+        <translation>Improvement = %1</translation>
     </message>
     <message>
         <source>목표 달성률 = %1</source>
-        <translation type="unfinished" />
+        <translation>Target achievement = %1</translation>
     </message>
     <message>
         <source>변화 = %1</source>
-        <translation type="unfinished" />
+        <translation>Change = %1</translation>
     </message>
 </context>
 <context>
     <name>KpiPickerDialog</name>
     <message>
         <source>생산성</source>
-        <translation type="unfinished" />
+        <translation>Productivity</translation>
     </message>
     <message>
         <source>품질</source>
-        <translation type="unfinished" />
+        <translation>Quality</translation>
     </message>
     <message>
         <source>원가</source>
-        <translation type="unfinished" />
+        <translation>Cost</translation>
     </message>
     <message>
         <source>납기</source>
-        <translation type="unfinished" />
+        <translation>Delivery</translation>
     </message>
     <message>
         <source>안전</source>
-        <translation type="unfinished" />
+        <translation>Safety</translation>
     </message>
     <message>
         <source>사기·의식</source>
-        <translation type="unfinished" />
+        <translation>Morale</translation>
     </message>
     <message>
         <source>낮을수록 좋음</source>
-        <translation type="unfinished" />
+        <translation>Lower is better</translation>
     </message>
     <message>
         <source>높을수록 좋음</source>
-        <translation type="unfinished" />
+        <translation>Higher is better</translation>
     </message>
     <message>
         <source>KPI 추가</source>
-        <translation type="unfinished" />
+        <translation>Add KPIs</translation>
     </message>
     <message>
         <source>이름이나 코드로 찾기</source>
-        <translation type="unfinished" />
+        <translation>Search by name or code</translation>
     </message>
     <message>
         <source>지표</source>
-        <translation type="unfinished" />
+        <translation>KPI</translation>
     </message>
     <message>
         <source>영문 이름</source>
-        <translation type="unfinished" />
+        <translation>English name</translation>
     </message>
     <message>
         <source>분류</source>
-        <translation type="unfinished" />
+        <translation>Category</translation>
     </message>
     <message>
         <source>단위</source>
-        <translation type="unfinished" />
+        <translation>Unit</translation>
     </message>
     <message>
         <source>방향</source>
-        <translation type="unfinished" />
+        <translation>Direction</translation>
     </message>
     <message>
         <source>코드</source>
-        <translation type="unfinished" />
+        <translation>Code</translation>
     </message>
 </context>
 <context>
     <name>KpiTab</name>
     <message>
         <source>먼저 위의 참여 차수에서 참여를 고르거나 '새 참여…'로 만드세요.</source>
-        <translation type="unfinished" />
+        <translation>First pick an engagement under Programme year above, or create one with 'New engagement…'.</translation>
     </message>
     <message>
         <source>KPI 추가…</source>
-        <translation type="unfinished" />
+        <translation>Add KPIs…</translation>
     </message>
     <message>
         <source>선택한 KPI 삭제</source>
-        <translation type="unfinished" />
+        <translation>Delete selected KPIs</translation>
     </message>
     <message>
         <source>저장 취소</source>
-        <translation type="unfinished" />
+        <translation>Discard changes</translation>
     </message>
     <message>
         <source>저장</source>
-        <translation type="unfinished" />
+        <translation>Save</translation>
     </message>
     <message>
         <source>저장하지 않았습니다: 빨간 칸의 오류를 고치세요 (칸에 마우스를 올리면 이유가 보입니다).</source>
-        <translation type="unfinished" />
+        <translation>Not saved: fix the errors in the red cells (hover over a cell to see why).</translation>
     </message>
     <message>
         <source>저장했습니다.</source>
-        <translation type="unfinished" />
+        <translation>Saved.</translation>
     </message>
     <message>
         <source>KPI 삭제</source>
-        <translation type="unfinished" />
+        <translation>Delete KPIs</translation>
     </message>
     <message>
         <source>다음 KPI와 그 값을 삭제할까요? %1
 저장하면 삭제가 기록됩니다.</source>
-        <translation type="unfinished" />
+        <translation>Delete these KPIs and their values? %1
+The deletion is recorded when you save.</translation>
     </message>
     <message>
         <source>기준</source>
-        <translation type="unfinished" />
+        <translation>Baseline</translation>
     </message>
     <message>
         <source>목표</source>
-        <translation type="unfinished" />
+        <translation>Target</translation>
     </message>
     <message>
         <source>개선</source>
-        <translation type="unfinished" />
+        <translation>Post</translation>
     </message>
     <message>
         <source>없음</source>
-        <translation type="unfinished" />
+        <translation>Not set</translation>
     </message>
     <message>
         <source>기준값</source>
-        <translation type="unfinished" />
+        <translation>Baseline</translation>
     </message>
     <message>
         <source>목표값</source>
-        <translation type="unfinished" />
+        <translation>Target</translation>
     </message>
     <message>
         <source>개선값</source>
-        <translation type="unfinished" />
+        <translation>Post value</translation>
     </message>
     <message>
         <source>%1차년도</source>
-        <translation type="unfinished" />
+        <translation>Year %1</translation>
     </message>
     <message>
         <source>%1 연도별 추이</source>
-        <translation type="unfinished" />
+        <translation>%1 by year</translation>
     </message>
 </context>
 <context>
     <name>KpiTableModel</name>
     <message>
         <source>KPI</source>
-        <translation type="unfinished" />
+        <translation>KPI</translation>
     </message>
     <message>
         <source>단위</source>
-        <translation type="unfinished" />
+        <translation>Unit</translation>
     </message>
     <message>
         <source>기준값</source>
-        <translation type="unfinished" />
+        <translation>Baseline</translation>
     </message>
     <message>
         <source>기준일</source>
-        <translation type="unfinished" />
+        <translation>Baseline date</translation>
     </message>
     <message>
         <source>기준 분자</source>
-        <translation type="unfinished" />
+        <translation>Numerator</translation>
     </message>
     <message>
         <source>기준 분모</source>
-        <translation type="unfinished" />
+        <translation>Denominator</translation>
     </message>
     <message>
         <source>목표값</source>
-        <translation type="unfinished" />
+        <translation>Target</translation>
     </message>
     <message>
         <source>개선값</source>
-        <translation type="unfinished" />
+        <translation>Post value</translation>
     </message>
     <message>
         <source>개선 측정일</source>
-        <translation type="unfinished" />
+        <translation>Post date</translation>
     </message>
     <message>
         <source>개선율</source>
-        <translation type="unfinished" />
+        <translation>Improvement</translation>
     </message>
     <message>
         <source>변화(%p)</source>
-        <translation type="unfinished" />
+        <translation>Change (pp)</translation>
     </message>
     <message>
         <source>목표 달성률</source>
-        <translation type="unfinished" />
+        <translation>Achievement</translation>
     </message>
     <message>
         <source>%1%p</source>
-        <translation type="unfinished" />
+        <translation>%1 pp</translation>
     </message>
     <message>
         <source>%1%</source>
-        <translation type="unfinished" />
+        <translation>%1%</translation>
     </message>
     <message>
         <source>단위: %1</source>
-        <translation type="unfinished" />
+        <translation>Unit: %1</translation>
     </message>
     <message>
         <source>KPI 값 입력</source>
-        <translation type="unfinished" />
+        <translation>Edit KPI value</translation>
     </message>
     <message>
         <source>KPI 추가</source>
-        <translation type="unfinished" />
+        <translation>Add KPIs</translation>
     </message>
     <message>
         <source>KPI 삭제</source>
-        <translation type="unfinished" />
+        <translation>Delete KPIs</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>기업 목록</source>
-        <translation type="unfinished" />
+        <translation>Companies</translation>
     </message>
     <message>
         <source>참여 기업</source>
-        <translation type="unfinished" />
+        <translation>Company</translation>
     </message>
     <message>
         <source>대시보드</source>
-        <translation type="unfinished" />
+        <translation>Dashboard</translation>
     </message>
     <message>
         <source>가져오기·내보내기</source>
-        <translation type="unfinished" />
+        <translation>Import and export</translation>
     </message>
     <message>
         <source>설정</source>
-        <translation type="unfinished" />
+        <translation>Settings</translation>
     </message>
     <message>
         <source>산업혁신운동 컨설턴트</source>
-        <translation type="unfinished" />
+        <translation>Industrial Innovation Movement Consultant</translation>
     </message>
     <message>
         <source>저장하지 않은 변경</source>
-        <translation type="unfinished" />
+        <translation>Unsaved changes</translation>
     </message>
     <message>
         <source>저장하지 않은 변경이 있습니다. 저장할까요?</source>
-        <translation type="unfinished" />
+        <translation>There are unsaved changes. Save them?</translation>
     </message>
     <message>
         <source>파일(&amp;F)</source>
-        <translation type="unfinished" />
+        <translation>&amp;File</translation>
     </message>
     <message>
         <source>새 기업(&amp;N)</source>
-        <translation type="unfinished" />
+        <translation>&amp;New company</translation>
     </message>
     <message>
         <source>가져오기(&amp;I)…</source>
-        <translation type="unfinished" />
+        <translation>&amp;Import…</translation>
     </message>
     <message>
         <source>내보내기(&amp;E)…</source>
-        <translation type="unfinished" />
+        <translation>&amp;Export…</translation>
     </message>
     <message>
         <source>백업(&amp;B)</source>
-        <translation type="unfinished" />
+        <translation>&amp;Back up</translation>
     </message>
     <message>
         <source>복원(&amp;R)…</source>
-        <translation type="unfinished" />
+        <translation>&amp;Restore…</translation>
     </message>
     <message>
         <source>저장(&amp;S)</source>
-        <translation type="unfinished" />
+        <translation>&amp;Save</translation>
     </message>
     <message>
         <source>끝내기(&amp;Q)</source>
-        <translation type="unfinished" />
+        <translation>&amp;Quit</translation>
     </message>
     <message>
         <source>편집(&amp;E)</source>
-        <translation type="unfinished" />
+        <translation>&amp;Edit</translation>
     </message>
     <message>
         <source>실행 취소</source>
-        <translation type="unfinished" />
+        <translation>Undo</translation>
     </message>
     <message>
         <source>다시 실행</source>
-        <translation type="unfinished" />
+        <translation>Redo</translation>
     </message>
     <message>
         <source>보기(&amp;V)</source>
-        <translation type="unfinished" />
+        <translation>&amp;View</translation>
     </message>
     <message>
         <source>언어(&amp;L)</source>
-        <translation type="unfinished" />
+        <translation>&amp;Language</translation>
     </message>
     <message>
         <source>도움말(&amp;H)</source>
-        <translation type="unfinished" />
+        <translation>&amp;Help</translation>
     </message>
     <message>
         <source>정보</source>
-        <translation type="unfinished" />
+        <translation>About</translation>
     </message>
     <message>
         <source>데이터: %1</source>
-        <translation type="unfinished" />
+        <translation>Data: %1</translation>
     </message>
     <message>
         <source>동기화 대기: %1건</source>
-        <translation type="unfinished" />
+        <translation>Waiting to sync: %1</translation>
     </message>
     <message>
         <source>마지막 백업: %1</source>
-        <translation type="unfinished" />
+        <translation>Last backup: %1</translation>
     </message>
     <message>
         <source>백업 없음</source>
-        <translation type="unfinished" />
+        <translation>No backup yet</translation>
     </message>
 </context>
 <context>
     <name>OutcomesTab</name>
     <message>
         <source>산출 근거</source>
-        <translation type="unfinished" />
+        <translation>Assumptions</translation>
     </message>
     <message>
         <source>없음</source>
-        <translation type="unfinished" />
+        <translation>None</translation>
     </message>
     <message>
         <source>응답 없음</source>
-        <translation type="unfinished" />
+        <translation>No answer</translation>
     </message>
     <message>
         <source>1 매우 불만족</source>
-        <translation type="unfinished" />
+        <translation>1 Very dissatisfied</translation>
     </message>
     <message>
         <source>2 불만족</source>
-        <translation type="unfinished" />
+        <translation>2 Dissatisfied</translation>
     </message>
     <message>
         <source>3 보통</source>
-        <translation type="unfinished" />
+        <translation>3 Neutral</translation>
     </message>
     <message>
         <source>4 만족</source>
-        <translation type="unfinished" />
+        <translation>4 Satisfied</translation>
     </message>
     <message>
         <source>5 매우 만족</source>
-        <translation type="unfinished" />
+        <translation>5 Very satisfied</translation>
     </message>
     <message>
         <source>예</source>
-        <translation type="unfinished" />
+        <translation>Yes</translation>
     </message>
     <message>
         <source>아니오</source>
-        <translation type="unfinished" />
+        <translation>No</translation>
     </message>
     <message>
         <source>먼저 위의 참여 차수에서 참여를 고르거나 '새 참여…'로 만드세요.</source>
-        <translation type="unfinished" />
+        <translation>First pick an engagement under Programme year above, or create one with 'New engagement…'.</translation>
     </message>
     <message>
         <source>원</source>
-        <translation type="unfinished" />
+        <translation>KRW</translation>
     </message>
     <message>
         <source>재무적 효과 (연간)</source>
-        <translation type="unfinished" />
+        <translation>Financial effect (per year)</translation>
     </message>
     <message>
         <source>내역 합계</source>
-        <translation type="unfinished" />
+        <translation>Breakdown total</translation>
     </message>
     <message>
         <source>고용·스마트공장</source>
-        <translation type="unfinished" />
+        <translation>Jobs and smart factory</translation>
     </message>
     <message>
         <source>명</source>
-        <translation type="unfinished" />
+        <translation>people</translation>
     </message>
     <message>
         <source>기업 만족도 조사</source>
-        <translation type="unfinished" />
+        <translation>Satisfaction survey</translation>
     </message>
     <message>
         <source>저장 취소</source>
-        <translation type="unfinished" />
+        <translation>Discard changes</translation>
     </message>
     <message>
         <source>저장</source>
-        <translation type="unfinished" />
+        <translation>Save</translation>
     </message>
     <message>
         <source>저장하지 않았습니다: 빨간 글씨로 표시된 오류를 고치세요.</source>
-        <translation type="unfinished" />
+        <translation>Not saved: fix the errors shown in red.</translation>
     </message>
     <message>
         <source>저장했습니다.</source>
-        <translation type="unfinished" />
+        <translation>Saved.</translation>
     </message>
     <message>
         <source>⚠ 내역 합계(%1)와 재무적 효과(%2)가 %3 차이 납니다. 확인하세요 (저장은 됩니다).</source>
-        <translation type="unfinished" />
+        <translation>⚠ The breakdown total (%1) differs from the financial effect (%2) by %3. Please check (you can still save).</translation>
     </message>
 </context>
 <context>
@@ -1166,122 +1167,122 @@ Everything changed after this backup will be lost. The current file is backed up
     <name>VisitsTab</name>
     <message>
         <source>방문일</source>
-        <translation type="unfinished" />
+        <translation>Visit date</translation>
     </message>
     <message>
         <source>시간</source>
-        <translation type="unfinished" />
+        <translation>Hours</translation>
     </message>
     <message>
         <source>활동 내용</source>
-        <translation type="unfinished" />
+        <translation>Activities</translation>
     </message>
     <message>
         <source>첨부</source>
-        <translation type="unfinished" />
+        <translation>Files</translation>
     </message>
     <message>
         <source>방문 기록 편집</source>
-        <translation type="unfinished" />
+        <translation>Edit visit</translation>
     </message>
     <message>
         <source>먼저 참여 차수를 선택하거나 새로 만드세요.</source>
-        <translation type="unfinished" />
+        <translation>First pick or create an engagement under Programme year.</translation>
     </message>
     <message>
         <source>새 방문</source>
-        <translation type="unfinished" />
+        <translation>New visit</translation>
     </message>
     <message>
         <source>방문 삭제</source>
-        <translation type="unfinished" />
+        <translation>Delete visit</translation>
     </message>
     <message>
         <source>방문 기록</source>
-        <translation type="unfinished" />
+        <translation>Visits</translation>
     </message>
     <message>
         <source>0–24시간</source>
-        <translation type="unfinished" />
+        <translation>0–24 hours</translation>
     </message>
     <message>
         <source>방문일 *</source>
-        <translation type="unfinished" />
+        <translation>Visit date *</translation>
     </message>
     <message>
         <source>메모</source>
-        <translation type="unfinished" />
+        <translation>Notes</translation>
     </message>
     <message>
         <source>저장</source>
-        <translation type="unfinished" />
+        <translation>Save</translation>
     </message>
     <message>
         <source>되돌리기</source>
-        <translation type="unfinished" />
+        <translation>Revert</translation>
     </message>
     <message>
         <source>입력값을 확인하세요. 저장하지 않았습니다.</source>
-        <translation type="unfinished" />
+        <translation>Check the values you entered. Nothing was saved.</translation>
     </message>
     <message>
         <source>저장했습니다.</source>
-        <translation type="unfinished" />
+        <translation>Saved.</translation>
     </message>
     <message>
         <source>%1 방문 기록을 삭제할까요? 이 방문에 첨부한 파일 %2개도 함께 삭제됩니다.</source>
-        <translation type="unfinished" />
+        <translation>Delete the visit of %1? The files attached to it (%2) are deleted too.</translation>
     </message>
     <message>
         <source>삭제했습니다.</source>
-        <translation type="unfinished" />
+        <translation>Deleted.</translation>
     </message>
     <message>
         <source>새 방문 기록</source>
-        <translation type="unfinished" />
+        <translation>New visit</translation>
     </message>
     <message>
         <source>%1 방문 기록</source>
-        <translation type="unfinished" />
+        <translation>Visit of %1</translation>
     </message>
 </context>
 <context>
     <name>WorkspacePage</name>
     <message>
         <source>기업 정보</source>
-        <translation type="unfinished" />
+        <translation>Company</translation>
     </message>
     <message>
         <source>참여 정보</source>
-        <translation type="unfinished" />
+        <translation>Engagement</translation>
     </message>
     <message>
         <source>KPI</source>
-        <translation type="unfinished" />
+        <translation>KPIs</translation>
     </message>
     <message>
         <source>방문·증빙</source>
-        <translation type="unfinished" />
+        <translation>Visits and evidence</translation>
     </message>
     <message>
         <source>성과·만족도</source>
-        <translation type="unfinished" />
+        <translation>Outcomes and satisfaction</translation>
     </message>
     <message>
         <source>참여 차수</source>
-        <translation type="unfinished" />
+        <translation>Programme year</translation>
     </message>
     <message>
         <source>%1차년도</source>
-        <translation type="unfinished" />
+        <translation>Year %1</translation>
     </message>
     <message>
         <source>새 참여…</source>
-        <translation type="unfinished" />
+        <translation>New engagement…</translation>
     </message>
     <message>
         <source>새 기업</source>
-        <translation type="unfinished" />
+        <translation>New company</translation>
     </message>
 </context>
 </TS>

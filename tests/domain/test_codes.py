@@ -83,5 +83,7 @@ def test_every_member_has_a_korean_label_distinct_from_its_code(enum):
     assert len({label(m, "ko") for m in enum}) == len(enum)
 
 
-def test_english_label_is_the_code_in_words():
-    assert label(SupportField.SMART_FACTORY, "en") == "smart factory"
+def test_english_labels_are_words_not_codes():
+    assert label(SupportField.SMART_FACTORY, "en") == "Smart factory"
+    assert label(GrowthStage.INTERMEDIATE1, "en") == "Intermediate 1"
+    assert label(EngagementStatus.COMPLETED, "en") == "Completed"

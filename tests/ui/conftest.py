@@ -48,6 +48,12 @@ def controller(qapp, qtbot, store, isolated_data_dir):
     ctrl.tasks.wait()
     # The window deletes itself on close (not registered with qtbot, which would close it a second time).
     ctrl.window.close_confirmed()
+    # Translators are application-wide: a test that switched to English must not leave it for the next ones.
+    from consultant_app.ui.i18n import LOCALES, remove_translators
+    from PySide6.QtCore import QLocale
+
+    remove_translators(ctrl._translators)
+    QLocale.setDefault(LOCALES["ko"])
 
 
 @pytest.fixture
