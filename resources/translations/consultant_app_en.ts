@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
     <name>CompaniesPage</name>
@@ -47,8 +48,8 @@
         <translation>Loading…</translation>
     </message>
     <message>
-        <source>등록된 기업이 없습니다. '새 기업'으로 추가하거나 파일에서 가져오세요.</source>
-        <translation>No companies yet. Add one with 'New company' or import them from a file.</translation>
+        <source>등록된 기업이 없습니다. &apos;새 기업&apos;으로 추가하거나 파일에서 가져오세요.</source>
+        <translation>No companies yet. Add one with &apos;New company&apos; or import them from a file.</translation>
     </message>
     <message>
         <source>기업 %1개</source>
@@ -94,8 +95,8 @@
         <translation>Saved.</translation>
     </message>
     <message>
-        <source>'%1' 기업과 참여 기록 %2건을 삭제할까요? 삭제는 동기화 때 중앙에도 반영됩니다.</source>
-        <translation>Delete the company '%1' and its engagement records (%2)? The deletion also reaches the central office at the next sync.</translation>
+        <source>&apos;%1&apos; 기업과 참여 기록 %2건을 삭제할까요? 삭제는 동기화 때 중앙에도 반영됩니다.</source>
+        <translation>Delete the company &apos;%1&apos; and its engagement records (%2)? The deletion also reaches the central office at the next sync.</translation>
     </message>
 </context>
 <context>
@@ -326,7 +327,7 @@
     </message>
     <message>
         <source>사업단 양식의 CSV 파일이 든 폴더나 엑셀(.xlsx) 파일에서 기업·참여·KPI·만족도 자료를 가져옵니다. 이미 있는 자료는 바뀐 값만 고칩니다. 오류가 하나라도 있으면 기본적으로 아무것도 저장하지 않습니다.</source>
-        <translation>Imports companies, engagements, KPIs and surveys from a folder of CSV files or an Excel (.xlsx) workbook in the programme office's format. Existing records get only the values that changed. By default, a single error means nothing is saved.</translation>
+        <translation>Imports companies, engagements, KPIs and surveys from a folder of CSV files or an Excel (.xlsx) workbook in the programme office&apos;s format. Existing records get only the values that changed. By default, a single error means nothing is saved.</translation>
     </message>
     <message>
         <source>엑셀 파일로 내보내기…</source>
@@ -342,7 +343,7 @@
     </message>
     <message>
         <source>모든 자료를 사업단 양식으로 내보냅니다. 내보낸 파일은 고친 뒤 그대로 다시 가져올 수 있습니다.</source>
-        <translation>Exports all records in the programme office's format. The exported files can be edited and imported again as they are.</translation>
+        <translation>Exports all records in the programme office&apos;s format. The exported files can be edited and imported again as they are.</translation>
     </message>
     <message>
         <source>결과</source>
@@ -445,8 +446,8 @@
         <translation>The import was cancelled; nothing was saved.</translation>
     </message>
     <message>
-        <source>오류가 %1건 있어 아무것도 저장하지 않았습니다: %2. 고친 뒤 다시 가져오거나 '문제 있는 행은 건너뛰고 나머지는 저장'을 켜세요.</source>
-        <translation>%1 error(s), so nothing was saved: %2. Fix them and import again, or turn on 'Skip rows with problems and save the others'.</translation>
+        <source>오류가 %1건 있어 아무것도 저장하지 않았습니다: %2. 고친 뒤 다시 가져오거나 &apos;문제 있는 행은 건너뛰고 나머지는 저장&apos;을 켜세요.</source>
+        <translation>%1 error(s), so nothing was saved: %2. Fix them and import again, or turn on &apos;Skip rows with problems and save the others&apos;.</translation>
     </message>
     <message>
         <source>파일 작업에 실패했습니다: %1</source>
@@ -528,8 +529,8 @@ Everything changed after this backup will be lost. The current file is backed up
         <translation>Consultant</translation>
     </message>
     <message>
-        <source>차년도</source>
-        <translation> </translation>
+        <source>%1차년도</source>
+        <translation>Year %1</translation>
     </message>
     <message>
         <source>참여 정보는 기업 정보를 먼저 저장한 뒤에 입력할 수 있습니다.</source>
@@ -722,8 +723,8 @@ Everything changed after this backup will be lost. The current file is backed up
 <context>
     <name>KpiTab</name>
     <message>
-        <source>먼저 위의 참여 차수에서 참여를 고르거나 '새 참여…'로 만드세요.</source>
-        <translation>First pick an engagement under Programme year above, or create one with 'New engagement…'.</translation>
+        <source>먼저 위의 참여 차수에서 참여를 고르거나 &apos;새 참여…&apos;로 만드세요.</source>
+        <translation>First pick an engagement under Programme year above, or create one with &apos;New engagement…&apos;.</translation>
     </message>
     <message>
         <source>KPI 추가…</source>
@@ -1025,8 +1026,8 @@ The deletion is recorded when you save.</translation>
         <translation>No</translation>
     </message>
     <message>
-        <source>먼저 위의 참여 차수에서 참여를 고르거나 '새 참여…'로 만드세요.</source>
-        <translation>First pick an engagement under Programme year above, or create one with 'New engagement…'.</translation>
+        <source>먼저 위의 참여 차수에서 참여를 고르거나 &apos;새 참여…&apos;로 만드세요.</source>
+        <translation>First pick an engagement under Programme year above, or create one with &apos;New engagement…&apos;.</translation>
     </message>
     <message>
         <source>원</source>

@@ -63,7 +63,10 @@ class EngagementForm(Tab):
             LineField("consultant", translate("EngagementForm", "담당 컨설턴트"), TEXT),
         ], self)
         self.fields = self.group.fields
-        self.fields["year"].editor.setSuffix(translate("EngagementForm", "차년도"))
+        # "%1차년도" in Korean, "Year %1" in English: the words go before or after the number.
+        before, _, after = translate("EngagementForm", "%1차년도").partition("%1")
+        self.fields["year"].editor.setPrefix(before)
+        self.fields["year"].editor.setSuffix(after)
         record_edits(self.undo, self.group)
         self.group.changed.connect(self.validate)
 
