@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QWidget,
 )
 
 from consultant_app import __version__

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from consultant_app.domain.codes import GrowthStage, label
 from consultant_app.domain.validation import Issue, ValidationFailed, check_business_no, format_business_no
@@ -27,6 +27,7 @@ from consultant_app.ui.context import AppContext
 from consultant_app.ui.i18n import translate
 from consultant_app.ui.pages.base import Tab
 from consultant_app.ui.widgets.fields import INTEGER, TEXT, ChoiceField, FieldGroup, LineField, LineKind, field_label
+from consultant_app.ui.widgets.form_layout import action_row, two_columns
 from consultant_app.ui.widgets.undo import record_edits
 
 BUSINESS_NO = LineKind(TEXT.parse, str, "123-45-67890")
@@ -60,17 +61,7 @@ class CompanyForm(Tab):
         record_edits(self.undo, self.group)
         self.group.changed.connect(self.validate)
 
-        left, right = QFormLayout(), QFormLayout()
-        names = list(self.fields)
-        for form, chunk in ((left, names[:5]), (right, names[5:])):
-            for name in chunk:
-                caption = QLabel(self.fields[name].label)
-                caption.setBuddy(self.fields[name].editor)
-                form.addRow(caption, self.fields[name])
-        columns = QHBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addSpacing(24)
-        columns.addLayout(right, 1)
+        columns = two_columns(self.fields, left_count=5)
 
         self.save_button = QPushButton(translate("CompanyForm", "저장"))
         self.save_button.setObjectName("save_company")
@@ -80,15 +71,10 @@ class CompanyForm(Tab):
         self.delete_button.setObjectName("delete_company")
         self.message = QLabel()
         self.message.setObjectName("company_message")
-        self.message.setWordWrap(True)
         self.save_button.clicked.connect(self.save_changes)
         self.revert_button.clicked.connect(self.discard_changes)
         self.delete_button.clicked.connect(self.delete_company)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.message, 1)
-        buttons.addWidget(self.delete_button)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
+        buttons = action_row(self.message, self.delete_button, self.revert_button, self.save_button)
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
         layout.addStretch(1)

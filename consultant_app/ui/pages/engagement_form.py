@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from consultant_app.domain.codes import EngagementStatus, SupportField, label
 from consultant_app.domain.validation import ValidationFailed
@@ -34,6 +34,7 @@ from consultant_app.ui.widgets.fields import (
     SpinField,
     field_label,
 )
+from consultant_app.ui.widgets.form_layout import action_row, two_columns
 from consultant_app.ui.widgets.undo import record_edits
 
 MAX_YEAR = 99
@@ -73,18 +74,8 @@ class EngagementForm(Tab):
         self.hint = QLabel(translate("EngagementForm", "참여 정보는 기업 정보를 먼저 저장한 뒤에 입력할 수 있습니다."))
         self.hint.setObjectName("engagement_hint")
         self.form_area = QWidget()
-        left, right = QFormLayout(), QFormLayout()
-        names = list(self.fields)
-        for form, chunk in ((left, names[:4]), (right, names[4:])):
-            for name in chunk:
-                caption = QLabel(self.fields[name].label)
-                caption.setBuddy(self.fields[name].editor)
-                form.addRow(caption, self.fields[name])
-        columns = QHBoxLayout(self.form_area)
+        columns = two_columns(self.fields, left_count=4, parent=self.form_area)
         columns.setContentsMargins(0, 0, 0, 0)
-        columns.addLayout(left, 1)
-        columns.addSpacing(24)
-        columns.addLayout(right, 1)
 
         self.save_button = QPushButton(translate("EngagementForm", "저장"))
         self.save_button.setObjectName("save_engagement")
@@ -94,15 +85,10 @@ class EngagementForm(Tab):
         self.delete_button.setObjectName("delete_engagement")
         self.message = QLabel()
         self.message.setObjectName("engagement_message")
-        self.message.setWordWrap(True)
         self.save_button.clicked.connect(self.save_changes)
         self.revert_button.clicked.connect(self.discard_changes)
         self.delete_button.clicked.connect(self.delete_engagement)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.message, 1)
-        buttons.addWidget(self.delete_button)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
+        buttons = action_row(self.message, self.delete_button, self.revert_button, self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addWidget(self.form_area)
