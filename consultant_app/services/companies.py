@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import String, cast, func, literal
 from sqlalchemy import select as core_select
@@ -33,8 +33,12 @@ from consultant_app.store.models import (
     Outcome,
     Sponsor,
     SurveyResponse,
+    Synced,
     Visit,
 )
+
+T = TypeVar("T", bound=Synced)
+
 
 # -- the company list ----------------------------------------------------------------------------------------
 
@@ -197,6 +201,26 @@ class RecordGone(AppError):
         super().__init__("이 기록은 삭제되어 더 이상 없습니다.", "This record was deleted and no longer exists.")
 
 
+def _get_live(session: Session, model: type[T], row_id: str) -> T:
+    """The live row ``row_id`` of ``model``, or RecordGone when it was deleted meanwhile."""
+    row = session.get(model, row_id)
+    if row is None or row.deleted:
+        raise RecordGone()
+    return row
+
+
+def _create_or_update(session: Session, model: type[T], row_id: str | None, values: dict[str, Any]) -> T:
+    """A new row with ``values`` when ``row_id`` is None, else the live row updated with them."""
+    if row_id is None:
+        row = model(**values)
+        session.add(row)
+        return row
+    row = _get_live(session, model, row_id)
+    for key, value in values.items():
+        setattr(row, key, value)
+    return row
+
+
 def sponsor_names(*, session: Session) -> list[str]:
     """Names of the live sponsors, in name order."""
     return list(session.exec(select(Sponsor.name).where(Sponsor.deleted == False).order_by(Sponsor.name)))  # noqa: E712
@@ -204,9 +228,7 @@ def sponsor_names(*, session: Session) -> list[str]:
 
 def load_company(*, session: Session, company_id: str) -> CompanyDraft:
     """The stored profile of a live company."""
-    company = session.get(Company, company_id)
-    if company is None or company.deleted:
-        raise RecordGone()
+    company = _get_live(session, Company, company_id)
     sponsor = session.get(Sponsor, company.sponsor_id) if company.sponsor_id else None
     return CompanyDraft(business_no=company.business_no, name=company.name, representative=company.representative,
                         region=company.region, industry=company.industry, manufacturing=company.manufacturing,
@@ -269,16 +291,7 @@ def save_company(store: Store, draft: CompanyDraft, *, company_id: str | None = 
                       "industry": _blank_to_none(draft.industry), "manufacturing": draft.manufacturing,
                       "employees": draft.employees, "supplier_tier": draft.supplier_tier,
                       "growth_stage": draft.growth_stage or None, "sponsor_id": _sponsor_id(session, draft.sponsor)}
-            if company_id is None:
-                company = Company(**values)
-                session.add(company)
-            else:
-                company = session.get(Company, company_id)
-                if company is None or company.deleted:
-                    raise RecordGone()
-                for key, value in values.items():
-                    setattr(company, key, value)
-            return company.id
+            return _create_or_update(session, Company, company_id, values).id
     except IntegrityError as exc:  # the live-unique index, should a writer outside the store's lock get there first
         if "business_no" in str(exc.orig):
             raise BusinessNoTaken(number, "?") from None
@@ -306,9 +319,7 @@ def _tombstone_engagements(session: Session, engagement_ids: list[str]) -> int:
 def delete_company(store: Store, company_id: str) -> int:
     """Tombstone a company with its engagements and everything recorded under them; returns how many rows."""
     with store.transaction() as session:
-        company = session.get(Company, company_id)
-        if company is None or company.deleted:
-            raise RecordGone()
+        company = _get_live(session, Company, company_id)
         engagements = _live(session, Engagement, Engagement.company_id == company_id)
         count = _tombstone_engagements(session, [e.id for e in engagements])
         count += _tombstone(engagements)
@@ -352,9 +363,7 @@ class YearTaken(AppError):
 
 def load_engagement(*, session: Session, engagement_id: str) -> tuple[str, EngagementDraft]:
     """The company id and stored values of a live engagement."""
-    e = session.get(Engagement, engagement_id)
-    if e is None or e.deleted:
-        raise RecordGone()
+    e = _get_live(session, Engagement, engagement_id)
     return e.company_id, EngagementDraft(year=e.year, phase=e.phase, field=e.field, support_krw=e.support_krw,
                                          start_date=e.start_date, end_date=e.end_date, status=e.status,
                                          consultant=e.consultant)
@@ -397,24 +406,15 @@ def save_engagement(store: Store, draft: EngagementDraft, *, company_id: str, en
         raise ValidationFailed(issues)
     try:
         with store.transaction() as session:
-            company = session.get(Company, company_id)
-            if company is None or company.deleted:
-                raise RecordGone()
+            _get_live(session, Company, company_id)  # the company must still be there
             if year_taken(session=session, company_id=company_id, year=draft.year, exclude_id=engagement_id):
                 raise YearTaken(draft.year)
             values = {"year": draft.year, "phase": draft.phase, "field": draft.field or None,
                       "support_krw": draft.support_krw, "start_date": draft.start_date, "end_date": draft.end_date,
                       "status": draft.status, "consultant": _blank_to_none(draft.consultant)}
             if engagement_id is None:
-                engagement = Engagement(company_id=company_id, **values)
-                session.add(engagement)
-            else:
-                engagement = session.get(Engagement, engagement_id)
-                if engagement is None or engagement.deleted:
-                    raise RecordGone()
-                for key, value in values.items():
-                    setattr(engagement, key, value)
-            return engagement.id
+                values["company_id"] = company_id
+            return _create_or_update(session, Engagement, engagement_id, values).id
     except IntegrityError as exc:
         if "engagements" in str(exc.orig):
             raise YearTaken(draft.year) from None
@@ -424,9 +424,7 @@ def save_engagement(store: Store, draft: EngagementDraft, *, company_id: str, en
 def delete_engagement(store: Store, engagement_id: str) -> int:
     """Tombstone an engagement and everything recorded under it; returns how many rows."""
     with store.transaction() as session:
-        engagement = session.get(Engagement, engagement_id)
-        if engagement is None or engagement.deleted:
-            raise RecordGone()
+        engagement = _get_live(session, Engagement, engagement_id)
         count = _tombstone_engagements(session, [engagement_id])
         engagement.deleted = True
         return count + 1
