@@ -69,6 +69,10 @@ class Missing:
     def message(self, lang: str = "ko", catalogue: KpiCatalogue | None = None) -> str:
         """The gap as a sentence, naming the KPI in the user's language."""
         ko, en = _GAP_TEXT[self.gap]
+        if catalogue is None and self.kpi:
+            from consultant_app.domain.kpi import default_catalogue
+
+            catalogue = default_catalogue()
         definition = catalogue.get(self.kpi) if catalogue and self.kpi else None
         name = definition.name(lang) if definition else self.kpi
         return (en if lang == "en" else ko).format(kpi=name)
@@ -162,8 +166,7 @@ class CertificateView:
         """What the QR code holds: the verification address, or for a draft, that it is one."""
         if self.issued:
             return self.issued.verify_url
-        return (f"{DRAFT_QR_PREFIX}:{self.number}:초안 DRAFT - 검증할 수 없는 미발급 확인서"
-                " / not issued, cannot be verified")
+        return f"{DRAFT_QR_PREFIX}:{self.number}:초안(미발급) DRAFT, NOT ISSUED"
 
 
 def build_certificate(source: CertificateSource, catalogue: KpiCatalogue, *, printed_on: date,

@@ -70,7 +70,13 @@ def styles() -> Styles:
 
 # -- numbers as people read them ------------------------------------------------------------------------------
 
-MINUS = "−"  # a real minus sign: a hyphen next to a number reads as a dash
+# NanumGothic has no U+2212 MINUS SIGN (it would print as a box): the formulas' minus becomes a hyphen-minus.
+_FONT_FALLBACKS = str.maketrans({"−": "-"})
+
+
+def font_safe(text: str) -> str:
+    """``text`` with the characters the bundled font lacks replaced by ones it has."""
+    return text.translate(_FONT_FALLBACKS)
 
 
 def number(value: float | int | None, *, decimals: int = 4) -> str:
@@ -81,27 +87,26 @@ def number(value: float | int | None, *, decimals: int = 4) -> str:
         text = f"{int(round(value)):,}"
     else:
         text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
-    return text.replace("-", MINUS)
+    return text
 
 
 def percent(value: float | None, *, decimals: int = 1, signed: bool = False) -> str:
     """``41.6%`` (``+41.6%`` when signed)."""
     if value is None:
         return "–"
-    text = f"{value:{'+' if signed else ''},.{decimals}f}%"
-    return text.replace("-", MINUS)
+    return f"{value:{'+' if signed else ''},.{decimals}f}%"
 
 
 def points(value: float | None) -> str:
     """A change in percentage points: ``−1.22%p``."""
     if value is None:
         return "–"
-    return f"{value:+,.2f}%p".replace("-", MINUS)
+    return f"{value:+,.2f}%p"
 
 
 def won(value: int | float | None) -> str:
     """``12,000,000원``; ``–`` for None."""
-    return "–" if value is None else f"{int(round(value)):,}원".replace("-", MINUS)
+    return "–" if value is None else f"{int(round(value)):,}원"
 
 
 def day(value: date | None) -> str:
