@@ -129,7 +129,33 @@ def build_parser(lang: str = "ko") -> argparse.ArgumentParser:
     p.add_argument("--year", type=_positive_int, metavar="N", help=t("이 차수만", "only this programme year"))
     p.add_argument("--sponsor", metavar="NAME", help=t("이 후원기업만", "only this sponsor"))
     p.add_argument("--phase", type=int, choices=(1, 2), help=t("이 단계만", "only this phase"))
+    p.add_argument("--pdf", type=Path, metavar="FILE", help=t("PDF 파일로 저장", "write it as a PDF file"))
     p.set_defaults(handler=cmd_report_programme)
+
+    p = command("certificate", "한 참여 기업의 개선 확인서", "one engagement's improvement certificate")
+    actions = p.add_subparsers(dest="action", metavar=t("작업", "ACTION"), required=True)
+    p = actions.add_parser("print", parents=[common], help=t("확인서 PDF를 만듭니다 (발급 전에는 초안)",
+                                                             "make the certificate PDF (a draft until issued)"),
+                           description=t("확인서 PDF를 만듭니다 (발급 전에는 초안)",
+                                         "make the certificate PDF (a draft until issued)"))
+    p.add_argument("business_no", metavar="BUSINESS_NO")
+    p.add_argument("year", type=_positive_int, metavar="YEAR")
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help=t("PDF 파일 (기본: 현재 폴더에 '차수_기업명_번호.pdf')",
+                          "PDF file (default: 'year_company_number.pdf' in the current folder)"))
+    p.set_defaults(handler=cmd_certificate_print)
+
+    p = command("certificates", "조건에 맞는 모든 참여의 확인서를 만듭니다",
+                "make certificates for every eligible engagement matching a filter")
+    p.add_argument("--out", type=Path, metavar="DIR", required=True, help=t("PDF를 저장할 폴더", "folder for the PDFs"))
+    p.add_argument("--year", type=_positive_int, metavar="N", help=t("이 차수만", "only this programme year"))
+    p.add_argument("--sponsor", metavar="NAME", help=t("이 후원기업만", "only this sponsor"))
+    p.add_argument("--consultant", metavar="NAME", help=t("이 컨설턴트만", "only this consultant"))
+    p.add_argument("--merged", type=Path, metavar="FILE", help=t("인쇄용으로 모두 합친 PDF도 저장",
+                                                                 "also write one merged PDF for printing"))
+    p.add_argument("--workers", type=_positive_int, metavar="N",
+                   help=t("작업 프로세스 수 (기본: 코어 수, 최대 4)", "worker processes (default: cores, at most 4)"))
+    p.set_defaults(handler=cmd_certificates)
 
     p = command("demo", "예시 데이터를 채웁니다 (이미 있으면 알리고 그대로 둠, 다른 기업 자료가 있으면 거부)",
                 "fill the store with sample data (left as is if already there; refused next to other companies)")
@@ -349,11 +375,81 @@ def cmd_report_programme(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store, store.session() as session:
         records = engagement_records(session=session)
     report_filter = ReportFilter(year=args.year, sponsor=args.sponsor, phase=args.phase)
+    if args.pdf:
+        from datetime import date
+
+        from consultant_app.domain.report_view import build_report_view
+        from consultant_app.reports.programme_pdf import render_programme_report
+
+        view = build_report_view(records, default_catalogue(), report_filter=report_filter, lang=ctx.lang,
+                                 generated_on=date.today())
+        _write_file(args.pdf, render_programme_report(view))
+        out(ctx.t(f"보고서를 저장했습니다: {args.pdf} (참여 {view.overall.engagements:,}건)",
+                  f"Report written: {args.pdf} ({view.overall.engagements:,} engagements)"))
+        return EXIT_OK
     report = programme_report(records, default_catalogue(), report_filter, ctx.lang).as_dict()
     if args.json:
         out(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         out(programme_report_text(report, report_filter, ctx.lang))
+    return EXIT_OK
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` whole or not at all: a reader never finds half a PDF under the name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def cmd_certificate_print(args: argparse.Namespace, ctx: Context) -> int:
+    from consultant_app.domain.certificate import NotEligible, certificate_file_name
+    from consultant_app.services.certificates import certificate_view, find_engagement, not_eligible_message, render_pdf
+
+    with ctx.open_store() as store:
+        with store.session() as session:
+            engagement_id = find_engagement(session=session, business_no=args.business_no, year=args.year)
+        try:
+            view = certificate_view(store, engagement_id)
+        except NotEligible as exc:
+            err(not_eligible_message(exc, ctx.lang))
+            return EXIT_ERROR
+    path = args.out or Path(certificate_file_name(view.source))
+    _write_file(path, render_pdf(view))
+    kind = ctx.t("초안", "draft") if view.is_draft else ctx.t("발급본", "issued")
+    out(ctx.t(f"확인서({kind})를 저장했습니다: {path}", f"Certificate ({kind}) written: {path}"))
+    return EXIT_OK
+
+
+def cmd_certificates(args: argparse.Namespace, ctx: Context) -> int:
+    from consultant_app.domain.certificate import missing_lines
+    from consultant_app.services.certificate_batch import export_certificates
+    from consultant_app.services.certificates import CertificateFilter
+
+    show_progress = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if show_progress and total:
+            print(f"\r{done:,} / {total:,}", end="", file=sys.stderr, flush=True)
+
+    flt = CertificateFilter(year=args.year, sponsor=args.sponsor, consultant=args.consultant)
+    with ctx.open_store() as store:
+        result = export_certificates(store, args.out, certificate_filter=flt, merged=args.merged,
+                                     workers=args.workers, progress=progress)
+    if show_progress:
+        print(file=sys.stderr)
+    out(ctx.t(f"확인서 {len(result.written):,}건을 저장했습니다: {args.out}",
+              f"{len(result.written):,} certificate(s) written to {args.out}"))
+    if result.merged:
+        out(ctx.t(f"인쇄용 합본: {result.merged}", f"Merged for printing: {result.merged}"))
+    if result.skipped:
+        out(ctx.t(f"건너뜀 {len(result.skipped):,}건 (확인서에 필요한 값이 빠짐):",
+                  f"Skipped {len(result.skipped):,} (missing what a certificate needs):"))
+        for source, missing in result.skipped:
+            reasons = "; ".join(missing_lines(missing, ctx.lang))
+            out(f"  {source.company_name} ({source.business_no}) {ctx.t(f'{source.year}차년도', f'year {source.year}')}: "
+                f"{reasons}")
     return EXIT_OK
 
 

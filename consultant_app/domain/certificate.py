@@ -93,6 +93,36 @@ _GAP_TEXT: dict[Gap, tuple[str, str]] = {
     Gap.NO_POST_DATE: ("{kpi}: 개선값 측정일이 없습니다.", "{kpi}: the post date is missing."),
 }
 
+# What a KPI gap lacks, in the words of a list ("공정불량률: 개선값, 개선값 측정일 없음").
+_KPI_FIELD_TEXT: dict[Gap, tuple[str, str]] = {
+    Gap.NO_BASELINE: ("기준값", "baseline"), Gap.NO_BASELINE_DATE: ("기준값 측정일", "baseline date"),
+    Gap.NO_TARGET: ("목표값", "target"), Gap.NO_POST: ("개선값", "post value"),
+    Gap.NO_POST_DATE: ("개선값 측정일", "post date"),
+}
+
+
+def missing_lines(missing: list[Missing], lang: str = "ko", catalogue: KpiCatalogue | None = None) -> list[str]:
+    """The gaps as lines to show: one per engagement gap, one per KPI listing all that KPI lacks."""
+    lines: list[str] = []
+    by_kpi: dict[str, list[str]] = {}
+    for item in missing:
+        if item.gap in _KPI_FIELD_TEXT:
+            ko, en = _KPI_FIELD_TEXT[item.gap]
+            by_kpi.setdefault(item.kpi, []).append(en if lang == "en" else ko)
+        else:
+            lines.append(item.message(lang, catalogue))
+    if by_kpi:
+        if catalogue is None:
+            from consultant_app.domain.kpi import default_catalogue
+
+            catalogue = default_catalogue()
+        for code, fields in by_kpi.items():
+            definition = catalogue.get(code)
+            name = definition.name(lang) if definition else code
+            lines.append(f"{name}: {', '.join(fields)} missing" if lang == "en" else f"{name}: {', '.join(fields)} 없음")
+    return lines
+
+
 # Each KPI field a certificate prints, and the gap its absence is.
 _KPI_REQUIRED = (("baseline", Gap.NO_BASELINE), ("baseline_date", Gap.NO_BASELINE_DATE),
                  ("target", Gap.NO_TARGET), ("post", Gap.NO_POST), ("post_date", Gap.NO_POST_DATE))

@@ -2,7 +2,8 @@
 
 CID fonts are never embedded, so a PDF that uses one looks different on every reader; a TrueType font is
 embedded (as a subset of the glyphs used). reportlab also has Helvetica defaults of its own, for the canvas's
-first font and for graphics (charts, labels), which would put an un-embedded font in the file: both point here.
+first font, for graphics (charts, labels) and for table cells (set before every cell, even one holding a
+Paragraph), each of which would put an un-embedded font in the file: all of them point here.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def register_fonts() -> str:
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont, TTFError
+    from reportlab.platypus.tables import CellStyle
 
     for name, file_name in FONT_FILES.items():
         path = resource_path("fonts", file_name)
@@ -47,4 +49,5 @@ def register_fonts() -> str:
     addMapping(REGULAR, 1, 1, BOLD)
     rl_config.canvas_basefontname = REGULAR
     shapes.STATE_DEFAULTS["fontName"] = REGULAR
+    CellStyle.fontname = REGULAR
     return REGULAR

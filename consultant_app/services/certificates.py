@@ -16,6 +16,7 @@ from consultant_app.domain.certificate import (
     NotEligible,
     build_certificate,
     certificate_gaps,
+    missing_lines,
 )
 from consultant_app.domain.kpi import KpiCatalogue, default_catalogue
 from consultant_app.domain.records import KpiValues
@@ -132,7 +133,7 @@ def not_eligible_message(error: NotEligible, lang: str = "ko", catalogue: KpiCat
     source = error.source
     head = (f"{source.company_name} {source.year}차년도: 확인서를 만들 수 없습니다. 빠진 것:" if lang != "en" else
             f"{source.company_name}, year {source.year}: no certificate can be made. Missing:")
-    return "\n".join([head, *(f"  - {m.message(lang, catalogue)}" for m in error.missing)])
+    return "\n".join([head, *(f"  - {line}" for line in missing_lines(error.missing, lang, catalogue))])
 
 
 def eligibility(sources: list[CertificateSource], catalogue: KpiCatalogue) -> list[tuple[CertificateSource, list[Missing]]]:
