@@ -6,7 +6,15 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 
 from consultant_app.domain.summary import KpiFigures
 from consultant_app.reports.fonts import register_fonts
-from consultant_app.reports.layout import BASELINE_COLOUR, MUTED, POST_COLOUR, RULE, TARGET_COLOUR, number
+from consultant_app.reports.layout import (
+    BASELINE_COLOUR,
+    MUTED,
+    POST_COLOUR,
+    RULE,
+    TARGET_COLOUR,
+    fit_text,
+    number,
+)
 
 PER_ROW = 4
 GROUP_HEIGHT = 84
@@ -52,16 +60,5 @@ def _group(drawing: Drawing, kpi: KpiFigures, *, x: float, top: float, width: fl
         drawing.add(String(bar_x + bar_width / 2, plot_bottom + bar_height + 3, number(value, decimals=2),
                            fontName=font, fontSize=6.5, fillColor=MUTED, textAnchor="middle"))
     name = f"{kpi.definition.name_ko} ({kpi.definition.unit})"
-    drawing.add(String(x + width / 2, plot_bottom - 12, _fit(name, width - 6, font, 7.5), fontName=font,
+    drawing.add(String(x + width / 2, plot_bottom - 12, fit_text(name, width - 6, font, 7.5), fontName=font,
                        fontSize=7.5, fillColor=MUTED, textAnchor="middle"))
-
-
-def _fit(text: str, width: float, font: str, size: float) -> str:
-    """``text`` shortened with an ellipsis until it fits ``width``."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…"

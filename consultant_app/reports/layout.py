@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -114,6 +114,17 @@ def day(value: date | None) -> str:
     return value.isoformat() if value else "–"
 
 
+def fit_text(text: str, width: float, font: str, size: float) -> str:
+    """``text``, shortened with an ellipsis until it fits ``width`` points."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
 # -- pages ----------------------------------------------------------------------------------------------------
 
 class NumberedCanvas(Canvas):
@@ -143,9 +154,11 @@ class NumberedCanvas(Canvas):
         self.saveState()
         if self.watermark:
             draw_watermark(self, self.watermark)
-        self.setFont(register_fonts(), 7.5)
+        font = register_fonts()
+        self.setFont(font, 7.5)
         self.setFillColor(MUTED)
-        self.drawString(MARGIN, MARGIN / 2, self.footer_text)
+        # The footer may name a company: a very long name is cut short rather than run off the page.
+        self.drawString(MARGIN, MARGIN / 2, fit_text(self.footer_text, FRAME_WIDTH - 40, font, 7.5))
         self.drawRightString(PAGE_SIZE[0] - MARGIN, MARGIN / 2, f"{self._pageNumber} / {total}")
         self.restoreState()
 
@@ -166,17 +179,3 @@ def draw_watermark(canvas: Canvas, text: str) -> None:
     canvas.setFont(BOLD, size)
     canvas.drawCentredString(0, -size / 3, text)
     canvas.restoreState()
-
-
-def set_metadata(canvas: Canvas, *, title: str, subject: str, author: str, keywords: str = "") -> None:
-    """Title, author, subject, keywords and creator in the PDF's document information."""
-    canvas.setTitle(title)
-    canvas.setAuthor(author)
-    canvas.setSubject(subject)
-    canvas.setCreator("consultant-app")
-    if keywords:
-        canvas.setKeywords(keywords)
-
-
-def utc_timestamp() -> datetime:
-    return datetime.now(timezone.utc)

@@ -7,7 +7,6 @@ import io
 from datetime import date
 
 import pypdf
-import pypdfium2 as pdfium
 import pytest
 
 from consultant_app.demo import load_demo
@@ -15,9 +14,9 @@ from consultant_app.domain.aggregates import ReportFilter
 from consultant_app.domain.kpi import default_catalogue
 from consultant_app.domain.records import EngagementRecord, KpiValues, SurveyAnswers
 from consultant_app.domain.report_view import build_report_view
-from consultant_app.reports.layout import MARGIN, PAGE_SIZE
 from consultant_app.reports.programme_pdf import render_programme_report
 from consultant_app.store.queries import engagement_records
+from tests.reports.pdf_checks import assert_every_font_embedded, assert_text_inside_margins, pdf_text
 
 GENERATED = date(2024, 5, 1)
 LONG_SPONSOR = ("가나다라마바사아자차카타파하" * 11)[:150]
@@ -48,10 +47,6 @@ def render(records: list[EngagementRecord], *, lang: str = "ko", report_filter: 
     view = build_report_view(records, default_catalogue(), report_filter=report_filter, lang=lang,
                              generated_on=GENERATED)
     return render_programme_report(view)
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
 def tokens(data: bytes) -> list[str]:
@@ -153,41 +148,9 @@ def test_metadata_title_author_subject_and_dates():
     assert english.title.startswith("Industrial Innovation Movement: programme results")
 
 
-def _fonts(resources, seen: set[int]) -> list:
-    """Every font object reachable from a resource dictionary, into Form XObjects at any depth."""
-    if resources is None:
-        return []
-    resources = resources.get_object()
-    found = [ref.get_object() for ref in (resources.get("/Font") or {}).values()] if "/Font" in resources else []
-    for ref in (resources.get("/XObject").get_object().values() if "/XObject" in resources else ()):
-        xobject = ref.get_object()
-        key = getattr(ref, "idnum", id(xobject))
-        if xobject.get("/Subtype") == "/Form" and key not in seen:
-            seen.add(key)
-            found += _fonts(xobject.get("/Resources"), seen)
-    return found
-
-
-def _assert_every_font_embedded(data: bytes) -> set[str]:
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    names = set()
-    fonts = [font for page in reader.pages for font in _fonts(page.get("/Resources"), set())]
-    assert fonts, "no fonts found: the walk is broken"
-    for font in fonts:
-        names.add(str(font["/BaseFont"]))
-        # A composite font keeps its glyphs in its descendant; a simple TrueType font in its own descriptor.
-        described = [d.get_object() for d in font["/DescendantFonts"]] if font["/Subtype"] == "/Type0" else [font]
-        for descendant in described:
-            assert "/FontDescriptor" in descendant, f"{font['/BaseFont']} has no descriptor: not embedded"
-            assert "/FontFile2" in descendant["/FontDescriptor"].get_object(), f"{font['/BaseFont']} not embedded"
-    assert not any("Helvetica" in name or "Times" in name or "Courier" in name for name in names), names
-    assert all("NanumGothic" in name for name in names), names
-    return names
-
-
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_every_font_in_the_file_is_embedded_charts_included(lang):
-    names = _assert_every_font_embedded(render(small_programme(), lang=lang))
+    names = assert_every_font_embedded(render(small_programme(), lang=lang))
     assert any("Bold" in name for name in names)  # the bold face really is used, and embedded too
 
 
@@ -201,7 +164,7 @@ def test_the_walk_would_see_an_unembedded_font():
     canvas.drawString(100, 100, "plain")
     canvas.save()
     with pytest.raises(AssertionError):
-        _assert_every_font_embedded(buffer.getvalue())
+        assert_every_font_embedded(buffer.getvalue())
 
 
 # -- layout ---------------------------------------------------------------------------------------------------
@@ -210,27 +173,7 @@ def test_a_150_character_sponsor_name_stays_inside_the_margins():
     records = [dataclasses.replace(r, sponsor=LONG_SPONSOR) if r.sponsor == "대성자동차" else r
                for r in small_programme()]
     data = render(records)
-    width, height = PAGE_SIZE
-    tolerance = 0.5
-    document = pdfium.PdfDocument(data)
-    try:
-        page_texts = []
-        for page in document:
-            textpage = page.get_textpage()
-            page_texts.append(textpage.get_text_range())
-            for index in range(textpage.count_chars()):
-                char = textpage.get_text_range(index, 1)
-                left, bottom, right, top = textpage.get_charbox(index)
-                if char.isspace() or (right - left) * (top - bottom) == 0:
-                    continue  # line breaks and spaces pdfium makes up have no box
-                assert MARGIN - tolerance <= left and right <= width - MARGIN + tolerance, (char, left, right)
-                assert top <= height - MARGIN + tolerance, (char, top)
-                if bottom < MARGIN - tolerance:  # only the footer line sits in the bottom margin
-                    assert top < MARGIN * 0.75 and bottom > 0, (char, bottom, top)
-            textpage.close()
-            page.close()
-    finally:
-        document.close()
+    page_texts = assert_text_inside_margins(data)
     assert LONG_SPONSOR in "".join("".join(page_texts).split())  # printed whole, wrapped over lines
 
 
@@ -248,7 +191,7 @@ def test_demo_data_renders_with_every_engagement_counted(store):
         assert f"{year}차년도" in words
     for sponsor in {r.sponsor for r in records if r.sponsor}:
         assert sponsor.split()[0] in words
-    _assert_every_font_embedded(data)
+    assert_every_font_embedded(data)
     assert "None" not in words
 
 
