@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -105,8 +106,13 @@ def export_certificates(store: Store, out_dir: Path, *, certificate_filter: Cert
     total = len(jobs) + (len(jobs) if merged else 0)
     report = progress or (lambda _done, _total: None)
     report(0, total)
-    done = _render(jobs, workers=workers or default_workers(), cancelled=is_cancelled,
-                   on_done=lambda n: report(n, total))
+    try:
+        done = _render(jobs, workers=workers or default_workers(), cancelled=is_cancelled,
+                       on_done=lambda n: report(n, total))
+    except BrokenProcessPool as exc:
+        raise AppError("확인서를 만드는 작업 프로세스가 비정상적으로 끝났습니다. 이미 저장된 파일은 온전합니다. 다시 시도하세요.",
+                       "A worker process making certificates ended abnormally. Files already written are whole; "
+                       "try again.") from exc
     result.written = [Path(p) for p in done]
     if len(done) < len(jobs):
         result.cancelled = True
