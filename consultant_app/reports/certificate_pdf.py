@@ -25,10 +25,12 @@ from consultant_app.reports.layout import (
     RULE,
     SHADE,
     canvas_class,
+    cell,
     day,
     font_safe,
     number,
     percent,
+    plain_cells,
     points,
     styles,
     won,
@@ -124,11 +126,12 @@ class CertificateRenderer:
             ("지원금액", won(source.support_krw)), ("담당 컨설턴트", source.consultant or "–"),
             ("참여 기간", f"{day(source.start_date)} ~ {day(source.end_date)}"), ("", ""),
         ]
-        rows = [[_p(pairs[i][0], s.cell), _p(pairs[i][1], s.cell), _p(pairs[i + 1][0], s.cell),
-                 _p(pairs[i + 1][1], s.cell)] for i in range(0, len(pairs), 2)]
         label_width, value_width = FRAME_WIDTH * 0.15, FRAME_WIDTH * 0.35
+        rows = [[cell(pairs[i][0], s.cell, label_width), cell(pairs[i][1], s.cell, value_width),
+                 cell(pairs[i + 1][0], s.cell, label_width), cell(pairs[i + 1][1], s.cell, value_width)]
+                for i in range(0, len(pairs), 2)]
         table = Table(rows, colWidths=[label_width, value_width] * 2)
-        table.setStyle(TableStyle([
+        table.setStyle(TableStyle([*plain_cells(s.cell),
             ("GRID", (0, 0), (-1, -1), 0.5, RULE),
             ("BACKGROUND", (0, 0), (0, -1), SHADE), ("BACKGROUND", (2, 0), (2, -1), SHADE),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *TIGHT,
@@ -139,14 +142,15 @@ class CertificateRenderer:
         view, s = self.view, self.s
         headers = ["지표 (단위)\n개선 방향", "기준값 B\n측정일", "목표값 T", "개선값 A\n측정일", "개선율",
                    "변화 (%p)\n% 지표만", "목표 달성률"]
-        widths = [0.22, 0.13, 0.11, 0.13, 0.13, 0.14, 0.14]
+        widths = [FRAME_WIDTH * w for w in (0.22, 0.13, 0.11, 0.13, 0.13, 0.14, 0.14)]
         header = [Paragraph(escape(h).replace("\n", "<br/>"), s.header_cell) for h in headers]
         rows = [header]
         for kpi in view.kpis:
             texts = kpi_row_texts(kpi)
-            rows.append([_two_lines(t, s.cell if i == 0 else s.cell_center) for i, t in enumerate(texts)])
-        table = Table(rows, colWidths=[FRAME_WIDTH * w for w in widths], repeatRows=1)
-        table.setStyle(TableStyle([
+            rows.append([_two_lines(t, s.cell if i == 0 else s.cell_center) if "\n" in t
+                         else cell(t, s.cell_center, widths[i]) for i, t in enumerate(texts)])
+        table = Table(rows, colWidths=widths, repeatRows=1)
+        table.setStyle(TableStyle([*plain_cells(s.cell_center, ((1, 1), (-1, -1))),
             ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
             ("GRID", (0, 0), (-1, -1), 0.5, RULE),
             ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SHADE]),
@@ -173,10 +177,10 @@ class CertificateRenderer:
             smart = "미구축"
         effect = won(source.financial_effect_krw) + " / 년" if source.financial_effect_krw is not None else "기록 없음"
         hires = f"{source.new_hires:,}명" if source.new_hires is not None else "기록 없음"
-        rows = [[_p("재무적 효과", s.cell), _p(effect, s.cell), _p("신규 채용", s.cell), _p(hires, s.cell),
-                 _p("스마트공장", s.cell), _p(smart, s.cell)]]
-        table = Table(rows, colWidths=[FRAME_WIDTH * w for w in (0.13, 0.25, 0.12, 0.16, 0.13, 0.21)])
-        table.setStyle(TableStyle([
+        widths = [FRAME_WIDTH * w for w in (0.13, 0.25, 0.12, 0.16, 0.13, 0.21)]
+        texts = ["재무적 효과", effect, "신규 채용", hires, "스마트공장", smart]
+        table = Table([[cell(t, s.cell, w) for t, w in zip(texts, widths)]], colWidths=widths)
+        table.setStyle(TableStyle([*plain_cells(s.cell),
             ("GRID", (0, 0), (-1, -1), 0.5, RULE), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *TIGHT,
             *[("BACKGROUND", (c, 0), (c, 0), SHADE) for c in (0, 2, 4)],
         ]))
@@ -199,11 +203,13 @@ class CertificateRenderer:
             code = f"검증 코드: {view.issued.code}"
             verify = f"QR 코드나 다음 주소에서 진위와 효력을 확인할 수 있습니다: {view.issued.verify_url}"
         qr_size = 24 * mm
-        cells = [[_p(role, s.cell_center) for role, _ in signers] + [QrFlowable(view.qr_payload, size=qr_size)],
-                 [_p(f"{name}  (서명)" if name else "(인)", s.cell_center) for _, name in signers] + [""]]
         signature_width = (FRAME_WIDTH - qr_size - 4 * mm) / 3
+        cells = [[cell(role, s.cell_center, signature_width) for role, _ in signers]
+                 + [QrFlowable(view.qr_payload, size=qr_size)],
+                 [cell(f"{name}  (서명)" if name else "(인)", s.cell_center, signature_width) for _, name in signers]
+                 + [""]]
         table = Table(cells, colWidths=[signature_width] * 3 + [qr_size + 4 * mm], rowHeights=[7 * mm, 18 * mm])
-        table.setStyle(TableStyle([
+        table.setStyle(TableStyle([*plain_cells(s.cell_center, ((0, 0), (2, 1))),
             ("BOX", (0, 0), (2, 1), 0.5, RULE), ("INNERGRID", (0, 0), (2, 1), 0.5, RULE),
             ("BACKGROUND", (0, 0), (2, 0), SHADE), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("SPAN", (3, 0), (3, 1)), ("ALIGN", (3, 0), (3, 1), "RIGHT"), ("RIGHTPADDING", (3, 0), (3, 1), 0),

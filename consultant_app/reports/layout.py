@@ -125,6 +125,30 @@ def fit_text(text: str, width: float, font: str, size: float) -> str:
     return text + "…"
 
 
+CELL_PADDING = 12  # reportlab's default left + right padding of a table cell
+
+
+def cell(text: str, style: ParagraphStyle, width: float):
+    """A table cell: the plain string when it fits on one line (drawn directly, several times cheaper than a
+    Paragraph), else a Paragraph that wraps. The table's FONT and ALIGN must match ``style`` for plain cells."""
+    from html import escape
+
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph
+
+    text = font_safe(text)
+    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - CELL_PADDING:
+        return text
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def plain_cells(style: ParagraphStyle, area: tuple = ((0, 0), (-1, -1))) -> list[tuple]:
+    """Table commands that set plain-string cells in ``area`` like ``style``."""
+    align = {TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}.get(style.alignment, "LEFT")
+    return [("FONT", *area, style.fontName, style.fontSize, style.leading), ("ALIGN", *area, align),
+            ("TEXTCOLOR", *area, style.textColor)]
+
+
 # -- pages ----------------------------------------------------------------------------------------------------
 
 class NumberedCanvas(Canvas):
