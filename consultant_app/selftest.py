@@ -170,6 +170,29 @@ class Run:
         check(report.kpi_improvement_mean_pct is not None, "the report computed no KPI improvement")
         self.facts["report"] = f"{report.companies} companies, {report.engagements} engagements"
 
+    def certificates(self, store) -> None:
+        self.step = "certificates"
+        import pypdf
+        import pypdfium2
+
+        from consultant_app.services.certificate_batch import export_certificates
+        from consultant_app.services.certificates import CertificateFilter
+
+        # Year 2's certificates are enough to start real worker processes: a bundle must start its own.
+        result = export_certificates(store, self.root / "certificates", workers=2,
+                                     certificate_filter=CertificateFilter(year=2))
+        check(result.written and not result.cancelled, f"no certificates were written ({len(result.skipped)} skipped)")
+        first = result.written[0]
+        text = pypdf.PdfReader(first).pages[0].extract_text()
+        check("개선 확인서" in text, f"the certificate {first.name} has no title text")
+        document = pypdfium2.PdfDocument(first)
+        try:
+            bitmap = document[0].render(scale=0.5)
+            check(bitmap.width > 200, "the certificate page did not render")
+        finally:
+            document.close()
+        self.facts["certificates"] = f"{len(result.written)} written by 2 workers"
+
     def frozen_contents(self) -> None:
         self.step = "bundle"
         import importlib.util
@@ -193,6 +216,7 @@ def main() -> int:
                 controller = run.window(app, store)
                 run.render(controller)
                 run.demo_and_report(store)
+                run.certificates(store)
                 run.frozen_contents()
             finally:
                 if controller is not None:
