@@ -95,7 +95,10 @@ def spec(tmp_path_factory) -> dict:
 def test_build_spec_builds_one_onedir_bundle_named_consultant_app_from_the_cli(spec):
     (analysis,), (exe,), (collect,) = (_Recorder.made[k] for k in ("Analysis", "EXE", "COLLECT"))
     entry = Path(analysis.args[0][0])
-    assert entry.read_text(encoding="utf-8").splitlines()[2] == "from consultant_app.cli import main"
+    lines = entry.read_text(encoding="utf-8").splitlines()
+    assert "from consultant_app.cli import main" in lines
+    # worker processes of a frozen app start through freeze_support(), before the command line is parsed
+    assert lines.index("    multiprocessing.freeze_support()") < lines.index("    sys.exit(main())")
     assert "consultant_app" not in entry.parent.parts  # the package folder is never a search path (io!)
     assert exe.kwargs["name"] == collect.kwargs["name"] == "consultant-app"
     assert exe.kwargs["exclude_binaries"] is True  # onedir: binaries go to COLLECT, nothing unpacks at start
