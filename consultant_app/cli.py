@@ -379,11 +379,12 @@ def cmd_report_programme(args: argparse.Namespace, ctx: Context) -> int:
         from datetime import date
 
         from consultant_app.domain.report_view import build_report_view
+        from consultant_app.files import write_atomically
         from consultant_app.reports.programme_pdf import render_programme_report
 
         view = build_report_view(records, default_catalogue(), report_filter=report_filter, lang=ctx.lang,
                                  generated_on=date.today())
-        _write_file(args.pdf, render_programme_report(view))
+        write_atomically(args.pdf, render_programme_report(view))
         out(ctx.t(f"보고서를 저장했습니다: {args.pdf} (참여 {view.overall.engagements:,}건)",
                   f"Report written: {args.pdf} ({view.overall.engagements:,} engagements)"))
         return EXIT_OK
@@ -395,16 +396,9 @@ def cmd_report_programme(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` whole or not at all: a reader never finds half a PDF under the name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
-
-
 def cmd_certificate_print(args: argparse.Namespace, ctx: Context) -> int:
     from consultant_app.domain.certificate import NotEligible, certificate_file_name
+    from consultant_app.files import write_atomically
     from consultant_app.services.certificates import certificate_view, find_engagement, not_eligible_message, render_pdf
 
     with ctx.open_store() as store:
@@ -416,7 +410,7 @@ def cmd_certificate_print(args: argparse.Namespace, ctx: Context) -> int:
             err(not_eligible_message(exc, ctx.lang))
             return EXIT_ERROR
     path = args.out or Path(certificate_file_name(view.source))
-    _write_file(path, render_pdf(view))
+    write_atomically(path, render_pdf(view))
     kind = ctx.t("초안", "draft") if view.is_draft else ctx.t("발급본", "issued")
     out(ctx.t(f"확인서({kind})를 저장했습니다: {path}", f"Certificate ({kind}) written: {path}"))
     return EXIT_OK

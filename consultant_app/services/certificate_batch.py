@@ -20,6 +20,7 @@ from consultant_app.domain.certificate import (
 )
 from consultant_app.domain.kpi import KpiCatalogue, default_catalogue
 from consultant_app.errors import AppError
+from consultant_app.files import write_atomically
 from consultant_app.services.certificates import CertificateFilter, certificate_sources, eligibility
 from consultant_app.store import Store
 
@@ -59,19 +60,12 @@ def _unique_paths(views: list[CertificateView], out_dir: Path) -> list[Path]:
     return paths
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    # A cancelled or killed batch never leaves a half-written PDF under the final name.
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
-
-
 def render_chunk(jobs: list[tuple[CertificateView, str]]) -> list[str]:
     """Render and write each (view, path); runs in a worker process."""
     from consultant_app.reports.certificate_pdf import render_certificate
 
     for view, path in jobs:
-        _write_atomically(Path(path), render_certificate(view))
+        write_atomically(Path(path), render_certificate(view))
     return [path for _, path in jobs]
 
 
