@@ -43,6 +43,11 @@ PAGES = (
     PageSpec(
         "dashboard", lambda: translate("MainWindow", "대시보드"), "consultant_app.ui.pages.dashboard:DashboardPage"
     ),
+    PageSpec(
+        "certificates",
+        lambda: translate("MainWindow", "확인서 일괄 발급"),
+        "consultant_app.ui.pages.certificates:CertificatesPage",
+    ),
     PageSpec("data", lambda: translate("MainWindow", "가져오기·내보내기"), "consultant_app.ui.pages.data:DataPage"),
     PageSpec("settings", lambda: translate("MainWindow", "설정"), "consultant_app.ui.pages.settings:SettingsPage"),
 )

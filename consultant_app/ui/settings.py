@@ -34,6 +34,15 @@ class Settings:
     def last_page(self, value: str) -> None:
         self._qs.setValue("preferences/last_page", value)
 
+    @property
+    def export_folder(self) -> str:
+        """Where the last PDF (certificate, report) was saved: the next save dialog starts there."""
+        return str(self._qs.value("preferences/export_folder", ""))
+
+    @export_folder.setter
+    def export_folder(self, value: str) -> None:
+        self._qs.setValue("preferences/export_folder", value)
+
     # -- window state --------------------------------------------------------------------------------------
     def state(self, name: str) -> QByteArray | None:
         """Saved geometry or state of a window, splitter or header, by name."""

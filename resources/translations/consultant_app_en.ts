@@ -2,6 +2,236 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>CertificateTab</name>
+    <message>
+        <source>참여 정보·KPI 탭에서 빠진 값을 채우고 저장하면 이곳에 확인서 미리보기가 나타납니다.</source>
+        <translation>Fill in what is missing on the Engagement and KPI tabs and save: the certificate&apos;s preview appears here.</translation>
+    </message>
+    <message>
+        <source>초안 / DRAFT: 중앙추진본부가 발급하기 전의 확인서입니다. 공식 확인서로 쓸 수 없습니다.</source>
+        <translation>DRAFT: not yet issued by the central office; it cannot be used as an official certificate.</translation>
+    </message>
+    <message>
+        <source>저장…</source>
+        <translation>Save…</translation>
+    </message>
+    <message>
+        <source>열기</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>데이터 폴더의 certificates 폴더에 저장하고 PDF 뷰어로 엽니다</source>
+        <translation>Saves it in the certificates folder of the data folder and opens it in the PDF viewer</translation>
+    </message>
+    <message>
+        <source>인쇄…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>참여 차수를 고르면 확인서를 볼 수 있습니다.</source>
+        <translation>Choose a programme year to see its certificate.</translation>
+    </message>
+    <message>
+        <source>참여 차수를 고르거나 새 참여를 저장하면 확인서를 볼 수 있습니다.</source>
+        <translation>Choose a programme year, or save the new engagement, to see its certificate.</translation>
+    </message>
+    <message>
+        <source>바뀐 내용으로 다시 만드는 중…</source>
+        <translation>Remaking it with the changes…</translation>
+    </message>
+    <message>
+        <source>확인서를 만드는 중…</source>
+        <translation>Making the certificate…</translation>
+    </message>
+    <message>
+        <source>확인서를 만들지 못했습니다: %1</source>
+        <translation>The certificate could not be made: %1</translation>
+    </message>
+    <message>
+        <source>%1 %2차년도: 아직 확인서를 만들 수 없습니다. 빠진 것 %3가지:</source>
+        <translation>%1, year %2: no certificate can be made yet. Missing (%3):</translation>
+    </message>
+    <message>
+        <source>%1 %2차년도 개선 확인서 · 번호 %3 · %4쪽</source>
+        <translation>%1, year %2: certificate of improvement · no. %3 · %4 page(s)</translation>
+    </message>
+    <message>
+        <source>확인서 저장</source>
+        <translation>Save the certificate</translation>
+    </message>
+    <message>
+        <source>PDF 문서 (*.pdf)</source>
+        <translation>PDF documents (*.pdf)</translation>
+    </message>
+    <message>
+        <source>저장하지 못했습니다: %1</source>
+        <translation>Could not save: %1</translation>
+    </message>
+    <message>
+        <source>저장했습니다: %1</source>
+        <translation>Saved: %1</translation>
+    </message>
+    <message>
+        <source>PDF를 열 프로그램을 찾지 못했습니다. 파일은 여기 있습니다: %1</source>
+        <translation>No program to open PDFs was found. The file is here: %1</translation>
+    </message>
+    <message>
+        <source>열었습니다: %1</source>
+        <translation>Opened: %1</translation>
+    </message>
+    <message>
+        <source>확인서 인쇄</source>
+        <translation>Print the certificate</translation>
+    </message>
+    <message>
+        <source>인쇄하는 중…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <source>인쇄를 취소했습니다.</source>
+        <translation>Printing cancelled.</translation>
+    </message>
+    <message>
+        <source>인쇄로 보냈습니다: %1쪽</source>
+        <translation>Sent to the printer: %1 page(s)</translation>
+    </message>
+    <message>
+        <source>인쇄하지 못했습니다: %1</source>
+        <translation>Could not print: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CertificatesPage</name>
+    <message>
+        <source>발급 가능</source>
+        <translation>Ready</translation>
+    </message>
+    <message>
+        <source>%1차년도</source>
+        <translation>Year %1</translation>
+    </message>
+    <message>
+        <source>기업</source>
+        <translation>Company</translation>
+    </message>
+    <message>
+        <source>사업자등록번호</source>
+        <translation>Business reg. no.</translation>
+    </message>
+    <message>
+        <source>차수</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <source>후원기업</source>
+        <translation>Sponsor</translation>
+    </message>
+    <message>
+        <source>컨설턴트</source>
+        <translation>Consultant</translation>
+    </message>
+    <message>
+        <source>상태</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>확인서 일괄 발급</source>
+        <translation>Certificates in batch</translation>
+    </message>
+    <message>
+        <source>참여 차수</source>
+        <translation>Programme year</translation>
+    </message>
+    <message>
+        <source>합본 PDF도 저장</source>
+        <translation>Also save a merged PDF</translation>
+    </message>
+    <message>
+        <source>모든 확인서를 한 파일로 합쳐 한 번에 인쇄할 수 있게 합니다</source>
+        <translation>Puts every certificate into one file, to print them all at once</translation>
+    </message>
+    <message>
+        <source>발급 가능한 확인서 모두 저장…</source>
+        <translation>Save every ready certificate…</translation>
+    </message>
+    <message>
+        <source>폴더 열기</source>
+        <translation>Open the folder</translation>
+    </message>
+    <message>
+        <source>결과</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>조건에 맞는 참여 가운데 확인서에 필요한 값이 모두 있는 참여의 확인서(초안)를 한 기업에 한 파일씩 저장합니다. 값이 빠진 참여는 건너뛰고 그 이유를 알려 줍니다.</source>
+        <translation>Saves a (draft) certificate, one file per company, for every engagement matching the filters that has everything a certificate needs. Engagements with missing values are skipped, with the reason.</translation>
+    </message>
+    <message>
+        <source>아직 저장한 확인서가 없습니다.</source>
+        <translation>No certificates saved yet.</translation>
+    </message>
+    <message>
+        <source>불러오는 중…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>목록을 불러오지 못했습니다: %1</source>
+        <translation>The list could not be loaded: %1</translation>
+    </message>
+    <message>
+        <source>전체 차수</source>
+        <translation>All years</translation>
+    </message>
+    <message>
+        <source>전체 후원기업</source>
+        <translation>All sponsors</translation>
+    </message>
+    <message>
+        <source>전체 컨설턴트</source>
+        <translation>All consultants</translation>
+    </message>
+    <message>
+        <source>참여 %1건 중 발급 가능 %2건</source>
+        <translation>%2 of %1 engagements ready</translation>
+    </message>
+    <message>
+        <source>확인서를 저장할 폴더</source>
+        <translation>Folder for the certificates</translation>
+    </message>
+    <message>
+        <source>확인서_합본_%1.pdf</source>
+        <translation>certificates_merged_%1.pdf</translation>
+    </message>
+    <message>
+        <source>확인서를 만드는 중…</source>
+        <translation>Making the certificates…</translation>
+    </message>
+    <message>
+        <source>취소했습니다. 취소하기 전에 확인서 %1건을 저장했습니다: %2</source>
+        <translation>Cancelled. %1 certificate(s) were saved before: %2</translation>
+    </message>
+    <message>
+        <source>조건에 맞는 참여가 없습니다.</source>
+        <translation>No engagement matches the filters.</translation>
+    </message>
+    <message>
+        <source>확인서 %1건을 저장했습니다: %2</source>
+        <translation>%1 certificate(s) saved: %2</translation>
+    </message>
+    <message>
+        <source>합본 PDF: %1</source>
+        <translation>Merged PDF: %1</translation>
+    </message>
+    <message>
+        <source>건너뜀 %1건: 확인서에 필요한 값이 빠졌습니다 (아래 목록).</source>
+        <translation>Skipped %1: missing what a certificate needs (list below).</translation>
+    </message>
+    <message>
+        <source>확인서를 저장하지 못했습니다: %1</source>
+        <translation>The certificates could not be saved: %1</translation>
+    </message>
+</context>
+<context>
     <name>CompaniesPage</name>
     <message>
         <source>기업명, 사업자등록번호, 후원기업, 지역으로 찾기</source>
@@ -279,6 +509,14 @@
         <translation>Sponsor</translation>
     </message>
     <message>
+        <source>보고서 PDF로 내보내기…</source>
+        <translation>Export the report as PDF…</translation>
+    </message>
+    <message>
+        <source>고른 차수와 후원기업의 사업 성과 보고서를 PDF로 저장합니다</source>
+        <translation>Saves the programme results report for the chosen year and sponsor as a PDF</translation>
+    </message>
+    <message>
         <source>각 수치에 마우스를 올리면 산출 방법이 보입니다.</source>
         <translation>Hover over a figure to see how it is computed.</translation>
     </message>
@@ -305,6 +543,44 @@
     <message>
         <source>참여 %1건 기준</source>
         <translation>Based on %1 engagements</translation>
+    </message>
+    <message>
+        <source>산업혁신운동_성과보고_%1.pdf</source>
+        <translation>IIM_programme_results_%1.pdf</translation>
+    </message>
+    <message>
+        <source>보고서 PDF 저장</source>
+        <translation>Save the report PDF</translation>
+    </message>
+    <message>
+        <source>PDF 문서 (*.pdf)</source>
+        <translation>PDF documents (*.pdf)</translation>
+    </message>
+    <message>
+        <source>보고서 PDF</source>
+        <translation>Report PDF</translation>
+    </message>
+    <message>
+        <source>보고서를 만드는 중: %1</source>
+        <translation>Making the report: %1</translation>
+    </message>
+    <message>
+        <source>보고서 내보내기를 취소했습니다.</source>
+        <translation>Report export cancelled.</translation>
+    </message>
+    <message>
+        <source>보고서를 저장했습니다:
+%1
+
+지금 열어 볼까요?</source>
+        <translation>The report was saved:
+%1
+
+Open it now?</translation>
+    </message>
+    <message>
+        <source>보고서를 저장하지 못했습니다: %1</source>
+        <translation>The report could not be saved: %1</translation>
     </message>
 </context>
 <context>
@@ -887,6 +1163,10 @@ The deletion is recorded when you save.</translation>
         <translation>Dashboard</translation>
     </message>
     <message>
+        <source>확인서 일괄 발급</source>
+        <translation>Certificates in batch</translation>
+    </message>
+    <message>
         <source>가져오기·내보내기</source>
         <translation>Import and export</translation>
     </message>
@@ -1268,6 +1548,10 @@ The deletion is recorded when you save.</translation>
     <message>
         <source>성과·만족도</source>
         <translation>Outcomes and satisfaction</translation>
+    </message>
+    <message>
+        <source>확인서</source>
+        <translation>Certificate</translation>
     </message>
     <message>
         <source>참여 차수</source>

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import html
+from datetime import date
 
+import pypdf
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 from sqlmodel import select
 
 from consultant_app.domain.aggregates import ReportFilter, programme_report
@@ -157,3 +161,85 @@ def test_pyqtgraph_is_loaded_only_when_the_dashboard_draws(tmp_path):
              "print('pyqtgraph' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.fixture
+def save_to(monkeypatch, tmp_path):
+    """The save dialog answers with a file in tmp_path; returns what it was asked with and that file."""
+    asked: list[str] = []
+    target = tmp_path / "reports" / "report.pdf"
+    target.parent.mkdir()
+
+    def get_save_file_name(_parent, _title, start, _filter, *args, **kwargs):
+        asked.append(start)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(get_save_file_name))
+    return asked, target
+
+
+@pytest.fixture
+def answer(monkeypatch):
+    """Record the "saved, open it?" question and answer it with the button in ``answer.button``."""
+
+    class Answer:
+        def __init__(self):
+            self.button = QMessageBox.StandardButton.Close
+            self.asked: list[str] = []
+
+    given = Answer()
+
+    def question(_parent, _title, text, *args, **kwargs):
+        given.asked.append(text)
+        return given.button
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return given
+
+
+def pdf_text(path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def test_the_report_pdf_is_written_for_the_chosen_year_in_the_background(page, qtbot, save_to, answer, started):
+    asked, target = save_to
+    choose(page.year_combo, 2)
+    qtbot.waitUntil(lambda: page.computations == 2)
+    answer.button = QMessageBox.StandardButton.Open
+    opened = []
+    page.open_file = opened.append
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    assert page.findChild(QProgressDialog, "task_progress_dialog") is not None
+    qtbot.waitUntil(lambda: bool(answer.asked), timeout=60_000)
+
+    assert asked[0].endswith(f"산업혁신운동_성과보고_{date.today().isoformat()}.pdf")
+    text = pdf_text(target)
+    assert "산업혁신운동 성과 보고" in text and "2차년도" in text
+    assert str(target) in answer.asked[0]
+    assert opened == [target]
+    assert not target.with_name(target.name + ".part").exists()
+    assert len(started) == 3  # the first figures, the year's figures, the report: all through ctx.tasks
+    assert page.export_button.isEnabled()
+
+
+def test_the_report_follows_the_window_language(page, qtbot, save_to, answer, app_ctx):
+    _asked, target = save_to
+    app_ctx.lang = "en"
+    page.export_report(target)
+    qtbot.waitUntil(lambda: bool(answer.asked), timeout=60_000)
+    assert "Industrial Innovation Movement: programme results" in pdf_text(target)
+
+
+def test_closing_the_saved_message_opens_nothing(page, qtbot, save_to, answer):
+    _asked, target = save_to
+    opened = []
+    page.open_file = opened.append
+    page.export_report()
+    qtbot.waitUntil(lambda: bool(answer.asked), timeout=60_000)
+    assert target.exists() and opened == []
+
+
+def test_cancelling_the_file_dialog_writes_no_report(page, monkeypatch, started):
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
+    assert page.export_report() is None
+    assert len(started) == 1

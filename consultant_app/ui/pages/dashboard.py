@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import html
+from datetime import date
+from pathlib import Path
 from typing import Callable
 
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -19,10 +24,13 @@ from PySide6.QtWidgets import (
 
 from consultant_app.domain.aggregates import ProgrammeReport
 from consultant_app.errors import AppError
+from consultant_app.files import write_atomically
 from consultant_app.services.dashboard import Dashboard, build_dashboard, load_records
 from consultant_app.ui.context import AppContext
+from consultant_app.ui.files import open_with_system, save_start, with_suffix
 from consultant_app.ui.i18n import format_money, format_number, format_percent, translate
 from consultant_app.ui.pages.base import Page
+from consultant_app.ui.progress import run_with_dialog
 from consultant_app.ui.tasks import TaskHandle, TaskState
 
 CARDS_PER_ROW = 5
@@ -98,6 +106,8 @@ class DashboardPage(Page):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
+        # How a saved report is shown: the system's PDF viewer (tests put a recorder here).
+        self.open_file: Callable[[Path], object] = open_with_system
         self.dashboard: Dashboard | None = None
         self.charts = None  # built with the first result, so pyqtgraph loads only when needed
         self.task: TaskHandle | None = None
@@ -129,6 +139,12 @@ class DashboardPage(Page):
         header.addWidget(self.year_combo)
         header.addWidget(QLabel(translate("DashboardPage", "후원기업")))
         header.addWidget(self.sponsor_combo)
+        self.export_button = QPushButton(translate("DashboardPage", "보고서 PDF로 내보내기…"))
+        self.export_button.setObjectName("dashboard_export_pdf")
+        self.export_button.setToolTip(translate("DashboardPage", "고른 차수와 후원기업의 사업 성과 보고서를 PDF로 저장합니다"))
+        self.export_button.clicked.connect(lambda: self.export_report())
+        header.addSpacing(16)
+        header.addWidget(self.export_button)
         self._fill_filters([], [])
 
         self.cards: dict[str, FigureCard] = {}
@@ -241,3 +257,70 @@ class DashboardPage(Page):
             self.charts.setObjectName("dashboard_charts")
             self.body_layout.insertWidget(self.body_layout.count() - 1, self.charts, 1)
         self.charts.set_data(dashboard.charts)
+
+    # -- the report PDF ------------------------------------------------------------------------------------
+    def export_report(self, path: Path | None = None) -> TaskHandle | None:
+        """Write the programme report PDF for the chosen year and sponsor to ``path`` (None: ask for a file)."""
+        if path is None:
+            name = translate("DashboardPage", "산업혁신운동_성과보고_%1.pdf").replace("%1", date.today().isoformat())
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, translate("DashboardPage", "보고서 PDF 저장"), save_start(self.ctx.settings.export_folder, name),
+                translate("DashboardPage", "PDF 문서 (*.pdf)"))
+            if not chosen:
+                return None
+            path = with_suffix(chosen)
+            self.ctx.settings.export_folder = str(path.parent)
+        target = Path(path)
+        store, records, lang = self.ctx.store, self._records, self.ctx.lang
+        year, sponsor = self.year_combo.currentData(), self.sponsor_combo.currentData()
+
+        def work(state: TaskState) -> Path | None:
+            from consultant_app.domain.aggregates import ReportFilter
+            from consultant_app.domain.kpi import default_catalogue
+            from consultant_app.domain.report_view import build_report_view
+            from consultant_app.reports.programme_pdf import render_programme_report
+
+            state.report(0, 3)
+            loaded = records if records is not None else load_records(store)
+            if state.cancelled():
+                return None
+            view = build_report_view(loaded, default_catalogue(), report_filter=ReportFilter(year=year, sponsor=sponsor),
+                                     lang=lang, generated_on=date.today(), cancelled=state.cancelled)
+            if view is None:
+                return None
+            state.report(1, 3)
+            data = render_programme_report(view)
+            if state.cancelled():
+                return None
+            state.report(2, 3)
+            write_atomically(target, data)
+            state.report(3, 3)
+            return target
+
+        self.export_button.setEnabled(False)
+        return run_with_dialog(self.ctx.tasks, work, parent=self, title=translate("DashboardPage", "보고서 PDF"),
+                               label=translate("DashboardPage", "보고서를 만드는 중: %1").replace("%1", target.name),
+                               on_done=self._report_saved, on_error=self._report_failed)
+
+    def _report_saved(self, path: Path | None) -> None:
+        self.export_button.setEnabled(True)
+        if path is None:
+            self.status.setText(translate("DashboardPage", "보고서 내보내기를 취소했습니다."))
+            return
+        answer = QMessageBox.question(
+            self, translate("DashboardPage", "보고서 PDF"),
+            translate("DashboardPage", "보고서를 저장했습니다:\n%1\n\n지금 열어 볼까요?").replace("%1", str(path)),
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close, QMessageBox.StandardButton.Close)
+        if answer == QMessageBox.StandardButton.Open:
+            self.open_file(path)
+
+    def _report_failed(self, error: BaseException) -> None:
+        self.export_button.setEnabled(True)
+        if isinstance(error, AppError):
+            text = error.message(self.ctx.lang)
+        elif isinstance(error, OSError):
+            text = f"{error.filename or ''} {error.strerror or error}".strip()
+        else:
+            text = f"{type(error).__name__}: {error}"
+        QMessageBox.critical(self, translate("DashboardPage", "보고서 PDF"),
+                             translate("DashboardPage", "보고서를 저장하지 못했습니다: %1").replace("%1", text))

@@ -24,6 +24,11 @@ TABS = (
     ("kpis", lambda: translate("WorkspacePage", "KPI"), "consultant_app.ui.pages.kpis:KpiTab"),
     ("visits", lambda: translate("WorkspacePage", "방문·증빙"), "consultant_app.ui.pages.visits:VisitsTab"),
     ("outcomes", lambda: translate("WorkspacePage", "성과·만족도"), "consultant_app.ui.pages.outcomes:OutcomesTab"),
+    (
+        "certificate",
+        lambda: translate("WorkspacePage", "확인서"),
+        "consultant_app.ui.pages.certificate:CertificateTab",
+    ),
 )
 
 
