@@ -30,6 +30,7 @@ from consultant_app.ui.context import AppContext
 from consultant_app.ui.files import open_with_system
 from consultant_app.ui.i18n import format_number, translate
 from consultant_app.ui.pages.base import Page
+from consultant_app.ui.widgets.page_parts import page_title, refill_choices
 from consultant_app.ui.progress import InlineProgress
 from consultant_app.ui.tasks import TaskHandle, TaskState
 
@@ -181,11 +182,7 @@ class CertificatesPage(Page):
         self._stale = True
         self._filling = False
 
-        title = QLabel(translate("CertificatesPage", "확인서 일괄 발급"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        title.setFont(font)
+        title = page_title(translate("CertificatesPage", "확인서 일괄 발급"))
         self.year_combo = QComboBox()
         self.year_combo.setObjectName("certificates_year")
         self.sponsor_combo = QComboBox()
@@ -322,12 +319,7 @@ class CertificatesPage(Page):
             (self.consultant_combo, translate("CertificatesPage", "전체 컨설턴트"),
              sorted({r.consultant for r in rows if r.consultant}), str),
         ):
-            current = combo.currentData()
-            combo.clear()
-            combo.addItem(everything, None)
-            for choice in choices:
-                combo.addItem(label(choice), choice)
-            combo.setCurrentIndex(max(combo.findData(current), 0) if current is not None else 0)
+            refill_choices(combo, everything, choices, label)
         self._filling = False
 
     def _on_filter_changed(self, _index: int) -> None:

@@ -30,6 +30,7 @@ from consultant_app.ui.context import AppContext
 from consultant_app.ui.files import open_with_system, save_start, with_suffix
 from consultant_app.ui.i18n import format_money, format_number, format_percent, translate
 from consultant_app.ui.pages.base import Page
+from consultant_app.ui.widgets.page_parts import page_title, refill_choices
 from consultant_app.ui.progress import run_with_dialog
 from consultant_app.ui.tasks import TaskHandle, TaskState
 
@@ -116,11 +117,7 @@ class DashboardPage(Page):
         self._generation = 0
         self._stale = True
 
-        title = QLabel(translate("DashboardPage", "담당 기업 성과 현황"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        title.setFont(font)
+        title = page_title(translate("DashboardPage", "담당 기업 성과 현황"))
         self.year_combo = QComboBox()
         self.year_combo.setObjectName("dashboard_year")
         self.sponsor_combo = QComboBox()
@@ -236,12 +233,7 @@ class DashboardPage(Page):
              lambda y: translate("DashboardPage", "%1차년도").replace("%1", str(y))),
             (self.sponsor_combo, translate("DashboardPage", "전체 후원기업"), sponsors, str),
         ):
-            current = combo.currentData()
-            combo.clear()
-            combo.addItem(everything, None)
-            for choice in choices:
-                combo.addItem(label(choice), choice)
-            combo.setCurrentIndex(max(combo.findData(current), 0) if current is not None else 0)
+            refill_choices(combo, everything, choices, label)
         self._filling = False
 
     def _show(self, dashboard: Dashboard) -> None:
