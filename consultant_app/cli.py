@@ -25,6 +25,7 @@ from consultant_app.paths import STORE_FILE_NAME, default_data_dir
 
 LANG_ENV = "CONSULTANT_APP_LANG"
 LOG_FILE = "consultant-app.log"
+PUBLIC_KEYS_DIR = "office-keys"  # the central office's public keys, kept by sync, used by verify
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -144,6 +145,14 @@ def build_parser(lang: str = "ko") -> argparse.ArgumentParser:
                    help=t("PDF 파일 (기본: 현재 폴더에 '차수_기업명_번호.pdf')",
                           "PDF file (default: 'year_company_number.pdf' in the current folder)"))
     p.set_defaults(handler=cmd_certificate_print)
+
+    p = command("verify", "발급된 확인서 PDF의 서명을 공개 키로 검증합니다 (네트워크 없이)",
+                "check an issued certificate PDF's signature against the office's public key (offline)")
+    p.add_argument("file", type=Path, metavar="FILE.pdf")
+    p.add_argument("--public-key", type=Path, metavar="PEM", action="append",
+                   help=t(f"중앙추진본부의 공개 키 (PEM; 여러 번 가능; 기본: 데이터 폴더의 {PUBLIC_KEYS_DIR}/*.pem)",
+                          f"the office's public key (PEM; repeatable; default: {PUBLIC_KEYS_DIR}/*.pem in the data folder)"))
+    p.set_defaults(handler=cmd_verify)
 
     p = command("certificates", "조건에 맞는 모든 참여의 확인서를 만듭니다",
                 "make certificates for every eligible engagement matching a filter")
@@ -413,6 +422,50 @@ def cmd_certificate_print(args: argparse.Namespace, ctx: Context) -> int:
     write_atomically(path, render_pdf(view))
     kind = ctx.t("초안", "draft") if view.is_draft else ctx.t("발급본", "issued")
     out(ctx.t(f"확인서({kind})를 저장했습니다: {path}", f"Certificate ({kind}) written: {path}"))
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
+    from consultant_app.reports.signed_pdf import verify_pdf
+    from consultant_app.sync.signing import load_public_key, public_key_id
+
+    key_files = args.public_key or sorted((ctx.data_dir / PUBLIC_KEYS_DIR).glob("*.pem"))
+    if not key_files:
+        raise AppError(f"중앙추진본부의 공개 키가 없습니다: --public-key로 주거나 먼저 동기화하세요 ({ctx.data_dir / PUBLIC_KEYS_DIR})",
+                       f"No public key of the central office: give one with --public-key or sync first "
+                       f"({ctx.data_dir / PUBLIC_KEYS_DIR})")
+    keys = {}
+    for path in key_files:
+        try:
+            key = load_public_key(path.read_bytes())
+        except ValueError as exc:
+            raise AppError(f"공개 키 파일을 읽을 수 없습니다: {path} ({exc})",
+                           f"The public key file cannot be read: {path} ({exc})") from exc
+        keys[public_key_id(key)] = key
+    result = verify_pdf(args.file.read_bytes(), keys)
+    if result.problem:
+        err(ctx.t(f"검증할 수 없습니다: {args.file}: {result.problem}", f"Cannot verify {args.file}: {result.problem}"))
+        return EXIT_ERROR
+    facts = result.signed.facts
+    year = facts["engagement"]["year"]
+    what = f"{facts['number']} ({facts['company']['name']}, {ctx.t(f'{year}차년도', f'year {year}')})"
+    if not result.key_known:
+        err(ctx.t(f"서명 키 {result.signed.key_id}를 모릅니다: 중앙추진본부의 키가 아니거나 새 키입니다. {what}",
+                  f"Unknown signing key {result.signed.key_id}: not the office's, or a newer key. {what}"))
+        return EXIT_ERROR
+    if not result.signature_ok:
+        err(ctx.t(f"서명이 맞지 않습니다: 확인서의 내용이 바뀌었습니다. {what}",
+                  f"The signature does not match: the certificate's facts were changed. {what}"))
+        return EXIT_ERROR
+    if result.unprinted:
+        err(ctx.t(f"서명은 맞지만 인쇄된 내용이 서명된 내용과 다릅니다. {what}. 보이지 않는 값: {', '.join(map(str, result.unprinted))}",
+                  f"The signature is valid but the printed page differs from the signed facts. {what}. "
+                  f"Not shown: {', '.join(map(str, result.unprinted))}"))
+        return EXIT_ERROR
+    out(ctx.t(f"유효한 서명: 확인서 {what}, 키 {result.signed.key_id}. 폐기·정정 여부는 검증 페이지에서 확인하세요: "
+              f"{facts['verify_url']}",
+              f"Valid signature: certificate {what}, key {result.signed.key_id}. Whether it was revoked or "
+              f"superseded, the verification page says: {facts['verify_url']}"))
     return EXIT_OK
 
 

@@ -166,6 +166,7 @@ class Issued:
     verify_url: str
     issued_on: date
     version: int = 1
+    signed: bytes | None = None  # the office's signed facts, embedded in the PDF for offline verification
 
 
 @dataclass(frozen=True)

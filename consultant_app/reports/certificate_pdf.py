@@ -96,6 +96,10 @@ class CertificateRenderer:
         footer = f"{TITLE} {view.number} · {source.company_name} · {'초안(미발급)' if view.is_draft else '발급본'}"
         doc.build(self.story(), canvasmaker=canvas_class(footer=font_safe(footer),
                                                          watermark=WATERMARK if view.is_draft else ""))
+        if view.issued and view.issued.signed:
+            from consultant_app.reports.signed_pdf import embed_signed
+
+            return embed_signed(buffer.getvalue(), view.issued.signed)
         return buffer.getvalue()
 
     def story(self) -> list:
