@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
-from pydantic_core import PydanticUndefined
 from sqlalchemy import Date, bindparam, column, func, insert, select, table as table_clause, update
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import TableClause
@@ -23,6 +22,7 @@ from consultant_app.store.models import (
     SurveyResponse,
     Synced,
     new_id,
+    row_defaults,
     utc_now,
 )
 
@@ -32,17 +32,7 @@ TABLE_ORDER = tuple(MODELS)  # parents first (foreign keys are deferred, but the
 CHUNK = 5000  # rows per executemany: large enough to be fast, small enough to report progress and cancel
 
 
-def _defaults(model: type[Synced]) -> dict[str, Any]:
-    """What a new row holds in the columns an import does not set: the model's defaults, else None."""
-    values = {}
-    for name, info in model.model_fields.items():
-        if name in Synced.model_fields:
-            continue
-        values[name] = None if info.default is PydanticUndefined else info.default
-    return values
-
-
-DEFAULTS: dict[str, dict[str, Any]] = {name: _defaults(model) for name, model in MODELS.items()}
+DEFAULTS: dict[str, dict[str, Any]] = {name: row_defaults(model) for name, model in MODELS.items()}
 
 # Rows are staged in the form the database stores (on SQLite: dates and timestamps as the text SQLAlchemy
 # itself writes for them, using its own processors) and written through untyped table clauses: SQLAlchemy's
@@ -160,7 +150,8 @@ def _chunks(rows: list, size: int = CHUNK):
 
 
 def write_plan(connection: Connection, plan: Plan, *, actor: str, device_id: str,
-               step: Callable[[int], None]) -> None:
+               step: Callable[[int], None],
+               journal: Callable[[Connection, list[Change]], int] | None = None) -> None:
     """Execute the plan in the caller's transaction: bulk inserts, grouped updates, then the journal."""
     for name in TABLE_ORDER:
         statement = insert(_BARE[name])
@@ -178,5 +169,8 @@ def write_plan(connection: Connection, plan: Plan, *, actor: str, device_id: str
                 connection.execute(statement, chunk)
                 step(len(chunk))
     for chunk in _chunks(plan.changes):
-        write_changes(connection, chunk, actor=actor, device_id=device_id)
+        if journal is None:  # the laptop's audit log and outbox; the central server passes its own journal
+            write_changes(connection, chunk, actor=actor, device_id=device_id)
+        else:
+            journal(connection, chunk)
         step(len(chunk))

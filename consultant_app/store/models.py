@@ -205,6 +205,14 @@ class Meta(SQLModel, table=True):
     value: str
 
 
+def row_defaults(model: type[Synced]) -> dict[str, Any]:
+    """What a new row holds in the user fields nobody set: the model's defaults, else None."""
+    from pydantic_core import PydanticUndefined
+
+    return {name: None if info.default is PydanticUndefined else info.default
+            for name, info in model.model_fields.items() if name not in Synced.model_fields}
+
+
 SYNCED_TABLES: dict[str, type[Synced]] = {
     model.__tablename__: model
     for model in (Sponsor, Company, Engagement, KpiMeasurement, Visit, Attachment, Outcome, SurveyResponse)

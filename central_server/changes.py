@@ -1,0 +1,103 @@
+"""The server's change journal: every change to a synced row takes the next numbers of one sequence.
+
+``record_changes`` runs in the caller's transaction. It advances the ``counters`` row 'seq' with
+UPDATE ... RETURNING, whose row lock makes every other writer wait until this transaction ends, so on PostgreSQL
+too sequence order is commit order: a pull that read up to seq N never later finds a row committed below N.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Iterable
+
+from sqlalchemy import bindparam, null, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from central_server.schema import SEQ_COUNTER, counters, row_meta, server_audit
+from consultant_app.store.journal import Change
+from consultant_app.store.models import SYNCED_TABLES, utc_now
+
+ID_CHUNK = 500  # ids per IN (...) list
+
+
+def advance_sequence(connection: Connection, count: int) -> int:
+    """Take ``count`` numbers of the change sequence (locking its row until commit); returns the last one."""
+    last = connection.execute(update(counters).where(counters.c.name == SEQ_COUNTER)
+                              .values(value=counters.c.value + count).returning(counters.c.value)).scalar()
+    if last is None:
+        raise RuntimeError("the change sequence row is missing from counters (the schema was not migrated?)")
+    return last
+
+
+def _company_select(entity: str, ids: list[str]):
+    """SELECT row id, the company it belongs to: itself, its engagement's company, or NULL (sponsors)."""
+    table = SYNCED_TABLES[entity].__table__
+    if entity == "companies":
+        return select(table.c.id, table.c.id).where(table.c.id.in_(ids))
+    if entity == "engagements":
+        return select(table.c.id, table.c.company_id).where(table.c.id.in_(ids))
+    if "engagement_id" in table.c:
+        engagements = SYNCED_TABLES["engagements"].__table__
+        return (select(table.c.id, engagements.c.company_id)
+                .join(engagements, engagements.c.id == table.c.engagement_id).where(table.c.id.in_(ids)))
+    return select(table.c.id, null()).where(table.c.id.in_(ids))
+
+
+def company_of_rows(connection: Connection, entity: str, ids: Iterable[str]) -> dict[str, str | None]:
+    """Each row's company (None for rows of no company); a row that does not exist raises LookupError."""
+    ids = list(dict.fromkeys(ids))
+    found: dict[str, str | None] = {}
+    for start in range(0, len(ids), ID_CHUNK):
+        found.update((row_id, company_id) for row_id, company_id
+                     in connection.execute(_company_select(entity, ids[start:start + ID_CHUNK])))
+    missing = [row_id for row_id in ids if row_id not in found]
+    if missing:
+        raise LookupError(f"{entity}: no such row(s): {', '.join(missing[:5])}")
+    return found
+
+
+def upsert_row_meta(connection: Connection, rows: list[dict]) -> None:
+    """Insert or update row_meta rows (entity, row_id, company_id, seq)."""
+    if not rows:
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(row_meta)
+    statement = statement.on_conflict_do_update(
+        index_elements=[row_meta.c.entity, row_meta.c.row_id],
+        set_={"company_id": statement.excluded.company_id, "seq": statement.excluded.seq})
+    connection.execute(statement, rows)
+
+
+def record_changes(connection: Connection, changes: list[Change], *, actor: str) -> int:
+    """Journal ``changes`` (rows already written) in the caller's transaction; returns the last seq taken.
+
+    Change ``i`` gets seq ``last - len(changes) + 1 + i``; each changed row's ``version`` goes up by one per
+    change, its row_meta points at its newest seq and company, and each change gets a server_audit row.
+    """
+    if not changes:
+        return 0
+    last = advance_sequence(connection, len(changes))
+    first = last - len(changes) + 1
+    by_entity: dict[str, list[str]] = defaultdict(list)
+    for change in changes:
+        by_entity[change.entity].append(change.row_id)
+    companies = {entity: company_of_rows(connection, entity, ids) for entity, ids in by_entity.items()}
+    for entity, ids in by_entity.items():
+        table = SYNCED_TABLES[entity].__table__
+        connection.execute(update(table).where(table.c.id == bindparam("_id"))
+                           .values(version=table.c.version + 1), [{"_id": row_id} for row_id in ids])
+    newest: dict[tuple[str, str], dict] = {}  # one row_meta row per row: a row changed twice keeps its later seq
+    audits = []
+    now = utc_now()
+    for seq, change in enumerate(changes, start=first):
+        company_id = companies[change.entity][change.row_id]
+        newest[(change.entity, change.row_id)] = {"entity": change.entity, "row_id": change.row_id,
+                                                  "company_id": company_id, "seq": seq}
+        audits.append({"at": now, "actor": actor, "entity": change.entity, "row_id": change.row_id,
+                       "action": change.action, "seq": seq,
+                       "changes": json.dumps(change.changes, ensure_ascii=False, sort_keys=True)})
+    upsert_row_meta(connection, list(newest.values()))
+    connection.execute(server_audit.insert(), audits)
+    return last

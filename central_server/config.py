@@ -1,0 +1,120 @@
+"""The server's settings: one frozen dataclass, filled from command-line options and environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Mapping
+
+from sqlalchemy import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from consultant_app.errors import AppError
+
+DATABASE_FILE_NAME = "central.sqlite3"
+
+# Every setting has a variable, so `serve --workers N` can hand the settings to uvicorn's worker processes,
+# which build the app from the environment (central_server.app:app_from_env).
+ENV_DATA_DIR = "CONSULTANT_CENTRAL_DATA_DIR"
+ENV_DATABASE_URL = "CONSULTANT_CENTRAL_DATABASE_URL"
+ENV_TOKEN_SECONDS = "CONSULTANT_CENTRAL_TOKEN_SECONDS"
+ENV_ACCOUNT_FAILURES = "CONSULTANT_CENTRAL_LOGIN_ACCOUNT_FAILURES"
+ENV_ADDRESS_FAILURES = "CONSULTANT_CENTRAL_LOGIN_ADDRESS_FAILURES"
+ENV_FAILURE_WINDOW_SECONDS = "CONSULTANT_CENTRAL_LOGIN_WINDOW_SECONDS"
+ENV_MAX_BODY_BYTES = "CONSULTANT_CENTRAL_MAX_BODY_BYTES"
+
+
+def default_data_dir() -> Path:
+    """The user's data folder for the server (``--data-dir`` or the variable usually say where)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("consultant-central", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app and the command line are configured with."""
+
+    data_dir: Path
+    database_url: str | None = None  # None: the SQLite file central.sqlite3 in data_dir
+    token_lifetime: timedelta = timedelta(hours=12)
+    account_failures: int = 5  # failed logins per account within the window before 429
+    address_failures: int = 20  # failed logins per client address within the window before 429
+    failure_window: timedelta = timedelta(minutes=15)
+    max_body_bytes: int = 4 * 1024 * 1024  # request bodies (sync batches); attachments will have their own limit
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file when the database is one, else None."""
+        url = self.url()
+        return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+
+    def url(self) -> URL:
+        """The database URL; the default SQLite file is built with URL.create so no path character is parsed."""
+        if self.database_url:
+            try:
+                return make_url(self.database_url)
+            except ArgumentError:
+                # Not echoed: the URL may carry a password.
+                raise AppError("데이터베이스 URL을 읽을 수 없습니다 (예: postgresql+psycopg://사용자:암호@호스트/DB).",
+                               "The database URL cannot be parsed "
+                               "(e.g. postgresql+psycopg://user:pass@host/db).") from None
+        return URL.create("sqlite", database=str(self.data_dir / DATABASE_FILE_NAME))
+
+    def to_env(self) -> dict[str, str]:
+        """These settings as the environment variables ``from_env`` reads."""
+        env = {ENV_DATA_DIR: str(self.data_dir),
+               ENV_TOKEN_SECONDS: str(int(self.token_lifetime.total_seconds())),
+               ENV_ACCOUNT_FAILURES: str(self.account_failures),
+               ENV_ADDRESS_FAILURES: str(self.address_failures),
+               ENV_FAILURE_WINDOW_SECONDS: str(int(self.failure_window.total_seconds())),
+               ENV_MAX_BODY_BYTES: str(self.max_body_bytes)}
+        if self.database_url:
+            env[ENV_DATABASE_URL] = self.database_url
+        return env
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from the environment, then ``overrides`` (options given on the command line) on top."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        if env.get(ENV_DATA_DIR):
+            values["data_dir"] = Path(env[ENV_DATA_DIR]).expanduser()
+        if env.get(ENV_DATABASE_URL):
+            values["database_url"] = env[ENV_DATABASE_URL]
+        for name, key, convert in (("token_lifetime", ENV_TOKEN_SECONDS, _seconds),
+                                   ("account_failures", ENV_ACCOUNT_FAILURES, _count),
+                                   ("address_failures", ENV_ADDRESS_FAILURES, _count),
+                                   ("failure_window", ENV_FAILURE_WINDOW_SECONDS, _seconds),
+                                   ("max_body_bytes", ENV_MAX_BODY_BYTES, _count)):
+            if env.get(key):
+                values[name] = convert(key, env[key])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        values.setdefault("data_dir", default_data_dir())
+        settings = cls(**values)
+        settings.url()  # a malformed URL is reported now, not at the first request
+        return settings
+
+
+class BadSetting(AppError):
+    """An environment variable holds a value the server cannot use."""
+
+    def __init__(self, key: str, value: str):
+        super().__init__(f"환경 변수 {key}의 값이 올바르지 않습니다 (1 이상의 정수): {value!r}",
+                         f"The environment variable {key} must be a whole number of at least 1: {value!r}")
+
+
+def _count(key: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise BadSetting(key, value) from None
+    if number < 1:
+        raise BadSetting(key, value)
+    return number
+
+
+def _seconds(key: str, value: str) -> timedelta:
+    return timedelta(seconds=_count(key, value))

@@ -1,0 +1,207 @@
+"""Applying pushed ops: each exactly once, merged field by field, checked by the domain's rules, in scope.
+
+For each op, in its own savepoint so one bad op never undoes or blocks the others:
+1. a replayed op id returns the receipt it got the first time;
+2. the entity and fields must be the laptop's, and the values of the right kind;
+3. the row must be one the user may see (another consultant's answers as if it did not exist);
+4. each changed field merges by value: the server still holds the op's old value → applied; it already holds the
+   new value → nothing to do; it holds a third value → a conflict, both values kept, the field left as it is;
+5. the row as it would be stored must keep the domain's rules (and the live-unique keys);
+6. the change takes the next number of the change sequence (``record_changes``), and the receipt is stored in the
+   same transaction, so a reply lost after the commit is answered again from the receipt.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from central_server.changes import company_of_rows, record_changes
+from central_server.schema import assignments, op_receipts
+from central_server.scope import assigned_company_ids
+from central_server.users import User
+from consultant_app.domain.kpi import default_catalogue
+from consultant_app.domain.validation import (
+    validate_company,
+    validate_engagement,
+    validate_measurement,
+    validate_outcome,
+    validate_survey,
+)
+from consultant_app.store.journal import CREATE, DELETE, UPDATE, Change
+from consultant_app.store.models import SYNCED_TABLES, row_defaults, utc_now
+from consultant_app.store.queries import split_codes
+from consultant_app.sync.wire import FieldConflict, Op, Reason, Receipt, from_wire, to_wire, user_fields
+
+
+class Rejected(Exception):
+    """An op the server will not apply; carries the reason for the laptop's quarantine."""
+
+    def __init__(self, code: str, ko: str, en: str):
+        super().__init__(en)
+        self.reason = Reason(code=code, ko=ko, en=en)
+
+
+NOT_FOUND = ("not_found", "서버에 없는 기록이거나 볼 수 없는 기록입니다.", "No such record on the server, or not one you may see.")
+
+
+def _row(connection: Connection, entity: str, row_id: str) -> dict | None:
+    table = SYNCED_TABLES[entity].__table__
+    found = connection.execute(select(table).where(table.c.id == row_id)).mappings().first()
+    return dict(found) if found else None
+
+
+def _visible(connection: Connection, user: User, company_id: str | None) -> bool:
+    if user.sees_everything or company_id is None:
+        return True
+    return connection.execute(assigned_company_ids(user).where(assignments.c.company_id == company_id)).first() \
+        is not None
+
+
+def _parent_company(connection: Connection, entity: str, values: dict[str, Any]) -> str | None:
+    """The company a new row will belong to, from its parent; Rejected when the parent is not there (or hidden)."""
+    if entity == "sponsors":
+        return None
+    if entity == "companies":
+        return None  # a new company: the pushing consultant gets it
+    parent_entity, key = ("companies", "company_id") if entity == "engagements" else ("engagements", "engagement_id")
+    parent_id = values.get(key)
+    if not parent_id:
+        raise Rejected("no_parent", "상위 기록이 지정되지 않았습니다.", "The record names no parent record.")
+    try:
+        return company_of_rows(connection, parent_entity, [parent_id])[parent_id]
+    except LookupError:
+        raise Rejected("parent_not_found", "상위 기록이 서버에 없습니다 (먼저 거부되었거나 삭제됨).",
+                       "The parent record is not on the server (rejected earlier, or deleted).") from None
+
+
+_VALIDATORS = {
+    "companies": lambda r: validate_company(business_no=r["business_no"] or "", name=r["name"] or "",
+                                            employees=r["employees"], supplier_tier=r["supplier_tier"],
+                                            growth_stage=r["growth_stage"]),
+    "engagements": lambda r: validate_engagement(year=r["year"], phase=r["phase"], field_code=r["field"],
+                                                 support_krw=r["support_krw"], start_date=r["start_date"],
+                                                 end_date=r["end_date"]),
+    "outcomes": lambda r: validate_outcome(financial_effect_krw=r["financial_effect_krw"], new_hires=r["new_hires"],
+                                           smart_factory_built=r["smart_factory_built"],
+                                           smart_factory_level=r["smart_factory_level"]),
+    "survey_responses": lambda r: validate_survey(satisfaction=r["satisfaction"],
+                                                  improved=list(split_codes(r["improved"]))),
+}
+
+
+def _check_rules(entity: str, row: dict[str, Any]) -> None:
+    """The domain's rules on the row as it would be stored; errors reject the op (warnings never do)."""
+    if row.get("deleted"):
+        return  # a tombstone is never judged on its values
+    if entity == "kpi_measurements":
+        definition = default_catalogue().get(row["kpi_code"])
+        if definition is None:
+            raise Rejected("unknown_kpi", f"지표 목록에 없는 KPI입니다: {row['kpi_code']}",
+                           f"No such KPI in the catalogue: {row['kpi_code']}")
+        issues = validate_measurement(definition, baseline=row["baseline"], baseline_date=row["baseline_date"],
+                                      target=row["target"], post=row["post"], post_date=row["post_date"])
+    elif entity in _VALIDATORS:
+        issues = _VALIDATORS[entity](row)
+    else:
+        return
+    errors = [i for i in issues if i.is_error]
+    if errors:
+        raise Rejected("invalid", " ".join(i.message("ko") for i in errors), " ".join(i.message("en") for i in errors))
+
+
+def _merge(current: dict[str, Any] | None, op: Op, new_values: dict[str, Any]) -> tuple[dict, list[FieldConflict]]:
+    """The fields to write, and the conflicts: a field changed here since the op's old value, to a third value."""
+    if current is None:
+        return dict(new_values), []
+    writes, conflicts = {}, []
+    for name, new in new_values.items():
+        server = to_wire(current[name])
+        old = op.changes[name][0] if len(op.changes[name]) == 2 else None
+        if server == to_wire(new):
+            continue  # both sides agree already (a replay, or the same edit made twice)
+        if server == old:
+            writes[name] = new
+        else:
+            conflicts.append(FieldConflict(field=name, server_value=server, client_value=to_wire(new)))
+    return writes, conflicts
+
+
+def apply_op(connection: Connection, user: User, device_id: str, op: Op) -> Receipt:
+    """Apply one op in a savepoint; its receipt is stored with it."""
+    stored = connection.execute(select(op_receipts.c.user_id, op_receipts.c.receipt)
+                                .where(op_receipts.c.op_id == op.op_id)).first()
+    if stored is not None:
+        if stored.user_id != user.id:
+            return Receipt(op_id=op.op_id, status="rejected", reason=Reason(
+                code="op_id_taken", ko="이 변경 번호는 다른 사용자가 이미 썼습니다.", en="Another user already used this op id."))
+        return Receipt.model_validate_json(stored.receipt)
+    savepoint = connection.begin_nested()
+    try:
+        receipt = _apply(connection, user, op)
+    except Rejected as rejected:
+        savepoint.rollback()
+        receipt = Receipt(op_id=op.op_id, status="rejected", reason=rejected.reason)
+    except IntegrityError:
+        savepoint.rollback()
+        receipt = Receipt(op_id=op.op_id, status="rejected", reason=Reason(
+            code="duplicate", ko="같은 키(사업자등록번호, 차수, 지표 등)의 기록이 서버에 이미 있습니다.",
+            en="A record with the same key (business number, year, KPI …) is already on the server."))
+    else:
+        savepoint.commit()
+    connection.execute(insert(op_receipts).values(op_id=op.op_id, user_id=user.id, device_id=device_id,
+                                                  at=utc_now(), receipt=receipt.model_dump_json()))
+    return receipt
+
+
+def _apply(connection: Connection, user: User, op: Op) -> Receipt:
+    fields = user_fields(op.entity)
+    if not fields:
+        raise Rejected("unknown_entity", f"알 수 없는 종류의 기록입니다: {op.entity}", f"Unknown kind of record: {op.entity}")
+    unknown = sorted(set(op.changes) - fields)
+    if unknown or any(not isinstance(v, list) or len(v) != 2 for v in op.changes.values()):
+        raise Rejected("bad_fields", f"알 수 없거나 형식이 잘못된 항목: {', '.join(unknown) or '[old, new]'}",
+                       f"Unknown or malformed fields: {', '.join(unknown) or '[old, new] expected'}")
+    try:
+        new_values = from_wire(op.entity, {name: pair[1] for name, pair in op.changes.items()})
+    except ValueError as exc:
+        raise Rejected("bad_value", f"값의 형식이 잘못되었습니다: {exc}", f"A value of the wrong kind: {exc}") from None
+    current = _row(connection, op.entity, op.row_id)
+    if current is None:
+        if op.action != CREATE:
+            raise Rejected(*NOT_FOUND)
+        company_id = _parent_company(connection, op.entity, new_values)
+        if not _visible(connection, user, company_id):
+            raise Rejected("parent_not_found", "상위 기록이 서버에 없습니다 (먼저 거부되었거나 삭제됨).",
+                           "The parent record is not on the server (rejected earlier, or deleted).")
+    else:
+        company_id = company_of_rows(connection, op.entity, [op.row_id])[op.row_id]
+        if not _visible(connection, user, company_id):
+            raise Rejected(*NOT_FOUND)
+    writes, conflicts = _merge(current, op, new_values)
+    table = SYNCED_TABLES[op.entity].__table__
+    now = utc_now()
+    if current is None:
+        row = {**row_defaults(SYNCED_TABLES[op.entity]), **writes, "id": op.row_id, "created_at": now,
+               "updated_at": now, "version": 0, "deleted": bool(writes.get("deleted", False))}
+        _check_rules(op.entity, row)
+        connection.execute(insert(table).values(**row))
+        if op.entity == "companies" and not user.sees_everything:
+            connection.execute(insert(assignments).values(user_id=user.id, company_id=op.row_id, assigned_at=now))
+    elif writes:
+        _check_rules(op.entity, {**current, **writes})
+        connection.execute(update(table).where(table.c.id == op.row_id).values(**writes, updated_at=now))
+    if current is None or writes:
+        action = CREATE if current is None else (DELETE if writes.get("deleted") is True else UPDATE)
+        changes = {name: [to_wire(current[name]) if current else None, to_wire(value)] for name, value in writes.items()}
+        seq = record_changes(connection, [Change(op.entity, op.row_id, action, changes, op.base_version)],
+                             actor=user.username)
+    else:
+        seq = None
+    version = connection.execute(select(table.c.version).where(table.c.id == op.row_id)).scalar()
+    if conflicts:
+        return Receipt(op_id=op.op_id, status="conflict", version=version, seq=seq, conflicts=conflicts)
+    return Receipt(op_id=op.op_id, status="applied", version=version, seq=seq)

@@ -1,0 +1,164 @@
+"""Syncing with the central office over HTTP: push every pending op, then pull every change, with retries.
+
+Both halves can be repeated safely: the server answers a replayed op with its first receipt, and a pulled page
+is written with its cursor in one transaction. So a dropped connection, a lost reply or a killed process is
+handled the same way: try again from where the store says it is.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import httpx
+
+from consultant_app.errors import AppError
+from consultant_app.store.database import Store
+from consultant_app.sync.local import apply_pull_page, check_pulled_links, cursor, outgoing_ops, record_receipts
+from consultant_app.sync.wire import PullPage, PushRequest, PushResponse
+
+PUSH_BATCH = 500
+PULL_PAGE = 1000
+RETRIES = 5
+TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+class SyncFailed(AppError):
+    """The sync stopped; what was already pushed or pulled is kept, and the next sync goes on from there."""
+
+
+class NotLoggedIn(SyncFailed):
+    def __init__(self, detail: str = ""):
+        super().__init__("로그인이 필요합니다 (토큰이 없거나 만료·취소됨)." + (f" {detail}" if detail else ""),
+                         "Log in first (no token, or it expired or was revoked)." + (f" {detail}" if detail else ""))
+
+
+class SyncCancelled(SyncFailed):
+    def __init__(self) -> None:
+        super().__init__("동기화를 취소했습니다. 이미 보내거나 받은 자료는 그대로이며, 다음에 이어서 합니다.",
+                         "Sync cancelled. What was already sent or received is kept; the next sync goes on.")
+
+
+@dataclass
+class SyncReport:
+    """What one sync did."""
+
+    pushed: int = 0
+    applied: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    cursor: int = 0
+    retries: int = 0
+    broken_links: list = field(default_factory=list)
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        return response.text[:200]
+    if isinstance(detail, dict):
+        return detail.get("ko") or detail.get("en") or str(detail)
+    return str(detail)
+
+
+class CentralClient:
+    """The central office's API, with a bearer token; every call retried on a dropped connection."""
+
+    def __init__(self, base_url: str, token: str | None = None, *, transport: httpx.BaseTransport | None = None,
+                 retries: int = RETRIES, backoff: float = 0.2):
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.retries = retries
+        self.backoff = backoff
+        self.retried = 0
+        self._http = httpx.Client(base_url=self.base_url, timeout=TIMEOUT, transport=transport)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> CentralClient:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def request(self, method: str, path: str, **kwargs) -> httpx.Response:
+        """One call; a connection error or a 502/503/504 is retried (the calls are safe to repeat)."""
+        headers = kwargs.pop("headers", {})
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        for attempt in range(self.retries + 1):
+            try:
+                response = self._http.request(method, path, headers=headers, **kwargs)
+            except httpx.TransportError as exc:
+                if attempt == self.retries:
+                    raise SyncFailed(f"중앙추진본부 서버에 연결할 수 없습니다: {self.base_url} ({exc})",
+                                     f"Cannot reach the central office's server: {self.base_url} ({exc})") from exc
+            else:
+                if response.status_code == 401:
+                    raise NotLoggedIn(_detail(response))
+                if response.status_code not in (502, 503, 504) or attempt == self.retries:
+                    if response.status_code >= 400:
+                        raise SyncFailed(f"서버가 요청을 거절했습니다 ({response.status_code}): {_detail(response)}",
+                                         f"The server refused ({response.status_code}): {_detail(response)}")
+                    return response
+            self.retried += 1
+            time.sleep(self.backoff * (2 ** attempt))
+        raise AssertionError("unreachable")
+
+    def login(self, username: str, password: str) -> str:
+        """Log in; keeps and returns the token."""
+        self.token = None
+        response = self.request("POST", "/auth/login", json={"username": username, "password": password})
+        self.token = response.json()["token"]
+        return self.token
+
+    def push(self, batch: PushRequest) -> PushResponse:
+        response = self.request("POST", "/sync/push", content=batch.model_dump_json(),
+                                headers={"Content-Type": "application/json"})
+        return PushResponse.model_validate_json(response.content)
+
+    def pull(self, after: int, limit: int = PULL_PAGE) -> PullPage:
+        return PullPage.model_validate_json(self.request("GET", "/sync/pull",
+                                                         params={"after": after, "limit": limit}).content)
+
+
+def sync(store: Store, client: CentralClient, *, progress: Progress | None = None,
+         cancelled: Callable[[], bool] | None = None, push_batch: int = PUSH_BATCH) -> SyncReport:
+    """Push all pending ops, then pull all changes; each step is kept as it completes."""
+    report = SyncReport()
+    is_cancelled = cancelled or (lambda: False)
+    notify = progress or (lambda _phase, _done, _total: None)
+    from consultant_app.store.queries import pending_changes
+
+    with store.session() as session:
+        total = pending_changes(session=session)
+    while True:
+        if is_cancelled():
+            raise SyncCancelled()
+        ops = outgoing_ops(store, limit=push_batch)
+        if not ops:
+            break
+        response = client.push(PushRequest(device_id=store.device_id, ops=ops))
+        counts = record_receipts(store, response.receipts)
+        report.pushed += len(ops)
+        report.applied += counts.applied
+        report.conflicts += counts.conflict
+        report.rejected += counts.rejected
+        notify("push", report.pushed, max(total, report.pushed))
+    while True:
+        if is_cancelled():
+            raise SyncCancelled()
+        page = client.pull(cursor(store))
+        report.pulled += apply_pull_page(store, page)
+        report.cursor = page.cursor
+        notify("pull", report.pulled, report.pulled + (1 if page.more else 0))
+        if not page.more:
+            break
+    report.retries = client.retried
+    report.broken_links = check_pulled_links(store)
+    return report
