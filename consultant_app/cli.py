@@ -146,6 +146,12 @@ def build_parser(lang: str = "ko") -> argparse.ArgumentParser:
                           "PDF file (default: 'year_company_number.pdf' in the current folder)"))
     p.set_defaults(handler=cmd_certificate_print)
 
+    p = command("sync", "중앙추진본부 서버와 동기화합니다 (처음에는 표준 입력으로 비밀번호)",
+                "sync with the central office's server (the first time, the password from standard input)")
+    p.add_argument("--server", required=True, metavar="URL", help=t("서버 주소", "the server's address"))
+    p.add_argument("--user", required=True, metavar="NAME", help=t("서버의 사용자 이름", "your user name on the server"))
+    p.set_defaults(handler=cmd_sync)
+
     p = command("verify", "발급된 확인서 PDF의 서명을 공개 키로 검증합니다 (네트워크 없이)",
                 "check an issued certificate PDF's signature against the office's public key (offline)")
     p.add_argument("file", type=Path, metavar="FILE.pdf")
@@ -423,6 +429,75 @@ def cmd_certificate_print(args: argparse.Namespace, ctx: Context) -> int:
     kind = ctx.t("초안", "draft") if view.is_draft else ctx.t("발급본", "issued")
     out(ctx.t(f"확인서({kind})를 저장했습니다: {path}", f"Certificate ({kind}) written: {path}"))
     return EXIT_OK
+
+
+def _read_password(ctx: Context) -> str:
+    import getpass
+
+    line = getpass.getpass(ctx.t("비밀번호: ", "Password: ")) if sys.stdin.isatty() else sys.stdin.readline()
+    password = line.rstrip("\r\n")
+    if not password:
+        raise AppError("비밀번호가 필요합니다: 표준 입력의 첫 줄로 주세요.",
+                       "A password is needed: give it as the first line of standard input.")
+    return password
+
+
+def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
+    from consultant_app.store.queries import pending_changes
+    from consultant_app.sync import credentials
+    from consultant_app.sync.client import CentralClient, NotLoggedIn, sync
+
+    account = credentials.account(args.server, args.user)
+    with ctx.open_store() as store:
+        bound = store.meta(credentials.ACCOUNT_KEY)
+        if bound and bound != account:
+            with store.session() as session:
+                waiting = session.exec(_waiting_ops_query()).one()
+            if waiting:
+                # Never push one consultant's changes as another, never drop them: the first must sync them.
+                raise AppError(f"이 데이터 폴더에는 {bound.split('|')[-1]}의 아직 보내지 않은 변경 {waiting:,}건이 있습니다. "
+                               f"그 계정으로 먼저 동기화하거나 다른 데이터 폴더(--data-dir)를 쓰세요. 아무것도 바꾸지 않았습니다.",
+                               f"This data folder holds {waiting:,} change(s) of {bound.split('|')[-1]} not yet synced. "
+                               f"Sync them with that account first, or use another data folder (--data-dir). "
+                               f"Nothing was changed.")
+        token = credentials.load_token(ctx.data_dir, args.server, args.user)
+        with CentralClient(args.server, token) as client:
+            if token is None:
+                token = client.login(args.user, _read_password(ctx))
+                saved = credentials.save_token(ctx.data_dir, args.server, args.user, token)
+                if not saved.in_keyring:
+                    err(ctx.t(f"이 컴퓨터에는 OS 키링이 없어 로그인 토큰을 이 사용자만 읽을 수 있는 파일에 저장했습니다: {saved.where}",
+                              f"No OS keyring here: the login token was saved in a file only you can read: {saved.where}"))
+            try:
+                report = sync(store, client)
+            except NotLoggedIn:
+                credentials.forget_token(ctx.data_dir, args.server, args.user)
+                raise
+        from consultant_app.store.models import Meta
+
+        with store.transaction() as session:
+            session.merge(Meta(key=credentials.ACCOUNT_KEY, value=account))
+        with store.session() as session:
+            left = pending_changes(session=session)
+    out(ctx.t(f"동기화했습니다: 보냄 {report.pushed:,}건 (반영 {report.applied:,}, 충돌 {report.conflicts:,}, "
+              f"거부 {report.rejected:,}), 받음 {report.pulled:,}건, 남은 변경 {left:,}건",
+              f"Synced: sent {report.pushed:,} (applied {report.applied:,}, conflicts {report.conflicts:,}, "
+              f"rejected {report.rejected:,}), received {report.pulled:,}, changes left {left:,}"))
+    if report.conflicts or report.rejected:
+        out(ctx.t("충돌하거나 거부된 변경은 앱의 동기화 화면에서 확인하세요.",
+                  "Conflicting or rejected changes wait for you to look at them."))
+    return EXIT_OK
+
+
+def _waiting_ops_query():
+    """SELECT how many ops the office has not applied (pending, in conflict or rejected)."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from consultant_app.store.models import OutboxOp
+    from consultant_app.sync.local import WAITING
+
+    return select(func.count()).select_from(OutboxOp).where(OutboxOp.status.in_(WAITING))
 
 
 def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
