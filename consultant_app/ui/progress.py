@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt
+from shiboken6 import isValid
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QProgressDialog, QPushButton, QWidget
 
 from consultant_app.ui.i18n import format_number, translate
@@ -106,23 +107,34 @@ class _DialogTask(QObject):
     def __init__(self, dialog: QProgressDialog, on_done: Done | None, on_error: Failed | None):
         super().__init__(dialog)
         self.dialog, self._on_done, self._on_error = dialog, on_done, on_error
+        self._closed = False
+
+    def _alive(self) -> bool:
+        # The dialog goes with its parent (a page rebuilt for a language switch) while the task still reports:
+        # a queued signal must then find nothing to touch (seen: a crash in setRange on a deleted dialog).
+        return not self._closed and isValid(self) and isValid(self.dialog)
 
     def progress(self, done: int, total: int) -> None:
-        if total > 0:
+        if total > 0 and self._alive():
             self.dialog.setRange(0, total)
             self.dialog.setValue(min(done, total))
 
     def finished(self, result: object) -> None:
+        if not self._alive():
+            return
         self._close()
         if self._on_done:
             self._on_done(result)
 
     def failed(self, error: object) -> None:
+        if not self._alive():
+            return
         self._close()
         if self._on_error:
             self._on_error(error)
 
     def _close(self) -> None:
+        self._closed = True
         self.dialog.reset()
         self.dialog.hide()
         self.dialog.deleteLater()
