@@ -7,7 +7,6 @@ traceback to ``<data-dir>/logs/consultant-central.log``), 2 a usage error.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import traceback
 from datetime import datetime
@@ -16,7 +15,7 @@ from typing import Sequence
 
 from central_server import SERVER_NAME, __version__
 from central_server.commands import COMMANDS, Context
-from consultant_app.cli import EXIT_ERROR, EXIT_USAGE, _argparse_language, _safe_output
+from consultant_app.cli import EXIT_ERROR, EXIT_USAGE, _argparse_language, _language, _safe_output
 from consultant_app.errors import AppError
 
 LANG_ENV = "CONSULTANT_CENTRAL_LANG"
@@ -127,21 +126,11 @@ def _port(value: str) -> int:
     return number
 
 
-def _language(argv: Sequence[str]) -> str:
-    """``--lang`` from the command line (looked for before parsing, so help is in that language), else env."""
-    for index, arg in enumerate(argv):
-        if arg == "--lang" and index + 1 < len(argv):
-            return argv[index + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-    return "en" if os.environ.get(LANG_ENV, "ko").strip().lower().startswith("en") else "ko"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code (0 ok, 1 error, 2 usage)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     _safe_output()
-    lang = _language(argv)
+    lang = _language(argv, LANG_ENV)
     lang = lang if lang in ("ko", "en") else "ko"  # a bad --lang is reported by argparse below
     with _argparse_language(lang):
         parser = build_parser(lang)

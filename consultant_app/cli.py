@@ -230,14 +230,14 @@ def _argparse_language(lang: str) -> Iterator[None]:
         argparse._ = original
 
 
-def _language(argv: Sequence[str]) -> str:
-    """``--lang`` from the command line (looked for before parsing, so help is in that language), else env."""
+def _language(argv: Sequence[str], env: str = LANG_ENV) -> str:
+    """``--lang`` from the command line (looked for before parsing, so help is in that language), else ``env``."""
     for index, arg in enumerate(argv):
         if arg == "--lang" and index + 1 < len(argv):
             return argv[index + 1]
         if arg.startswith("--lang="):
             return arg.split("=", 1)[1]
-    return "en" if os.environ.get(LANG_ENV, "ko").strip().lower().startswith("en") else "ko"
+    return "en" if os.environ.get(env, "ko").strip().lower().startswith("en") else "ko"
 
 
 # -- main -----------------------------------------------------------------------
