@@ -108,30 +108,33 @@ class _DialogTask(QObject):
         super().__init__(dialog)
         self.dialog, self._on_done, self._on_error = dialog, on_done, on_error
         self._closed = False
+        self.bar = QProgressBar(dialog)
+        self.bar.setRange(0, 0)  # busy until the first report
+        dialog.setBar(self.bar)
 
     def _alive(self) -> bool:
         # The dialog goes with its parent (a page rebuilt for a language switch) while the task still reports:
-        # a queued signal must then find nothing to touch (seen: a crash in setRange on a deleted dialog).
+        # a queued signal must then find nothing to touch.
         return not self._closed and isValid(self) and isValid(self.dialog)
 
     def progress(self, done: int, total: int) -> None:
+        # The dialog's own bar, not QProgressDialog.setValue(): that runs the event loop when the dialog is modal,
+        # where the task's end could delete the dialog under it (seen: a crash inside setValue).
         if total > 0 and self._alive():
-            self.dialog.setRange(0, total)
-            self.dialog.setValue(min(done, total))
+            self.bar.setRange(0, total)
+            self.bar.setValue(min(done, total))
 
     def finished(self, result: object) -> None:
-        if not self._alive():
-            return
-        self._close()
-        if self._on_done:
-            self._on_done(result)
+        if self._alive():
+            self._close()
+            if self._on_done:
+                self._on_done(result)
 
     def failed(self, error: object) -> None:
-        if not self._alive():
-            return
-        self._close()
-        if self._on_error:
-            self._on_error(error)
+        if self._alive():
+            self._close()
+            if self._on_error:
+                self._on_error(error)
 
     def _close(self) -> None:
         self._closed = True
