@@ -15,7 +15,7 @@ from central_server.db import make_engine
 from central_server.errors import install_handlers
 from central_server.migrate import check_current
 from central_server.passwords import verify_nobody
-from central_server.routes import auth, health, records, reports, sync
+from central_server.routes import attachments, auth, health, records, reports, sync
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -43,7 +43,7 @@ def create_app(settings: Settings) -> FastAPI:
     # Everything else behind the token check, router by router, so no route can be added without it.
     # (Sync, attachments and certificates routers go here; the public /verify/... router next to auth.public.)
     protected = [Depends(current_user)]
-    for router in (auth.router, records.router, reports.router, sync.router):
+    for router in (auth.router, records.router, reports.router, sync.router, attachments.router):
         app.include_router(router, dependencies=protected)
     return app
 

@@ -12,6 +12,7 @@ from sqlalchemy import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from consultant_app.errors import AppError
+from consultant_app.store.attachments import MAX_ATTACHMENT_BYTES
 
 DATABASE_FILE_NAME = "central.sqlite3"
 
@@ -24,6 +25,8 @@ ENV_ACCOUNT_FAILURES = "CONSULTANT_CENTRAL_LOGIN_ACCOUNT_FAILURES"
 ENV_ADDRESS_FAILURES = "CONSULTANT_CENTRAL_LOGIN_ADDRESS_FAILURES"
 ENV_FAILURE_WINDOW_SECONDS = "CONSULTANT_CENTRAL_LOGIN_WINDOW_SECONDS"
 ENV_MAX_BODY_BYTES = "CONSULTANT_CENTRAL_MAX_BODY_BYTES"
+ENV_MAX_ATTACHMENT_BYTES = "CONSULTANT_CENTRAL_MAX_ATTACHMENT_BYTES"
+ATTACHMENTS_DIR_NAME = "attachments"
 
 
 def default_data_dir() -> Path:
@@ -43,7 +46,13 @@ class Settings:
     account_failures: int = 5  # failed logins per account within the window before 429
     address_failures: int = 20  # failed logins per client address within the window before 429
     failure_window: timedelta = timedelta(minutes=15)
-    max_body_bytes: int = 4 * 1024 * 1024  # request bodies (sync batches); attachments will have their own limit
+    max_body_bytes: int = 4 * 1024 * 1024  # request bodies (sync batches, attachment pieces)
+    max_attachment_bytes: int = MAX_ATTACHMENT_BYTES  # a whole attachment file: the laptop's own limit
+
+    @property
+    def attachments_dir(self) -> Path:
+        """Where attachment files live (a folder every server shares, when there are several)."""
+        return self.data_dir / ATTACHMENTS_DIR_NAME
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -70,7 +79,8 @@ class Settings:
                ENV_ACCOUNT_FAILURES: str(self.account_failures),
                ENV_ADDRESS_FAILURES: str(self.address_failures),
                ENV_FAILURE_WINDOW_SECONDS: str(int(self.failure_window.total_seconds())),
-               ENV_MAX_BODY_BYTES: str(self.max_body_bytes)}
+               ENV_MAX_BODY_BYTES: str(self.max_body_bytes),
+               ENV_MAX_ATTACHMENT_BYTES: str(self.max_attachment_bytes)}
         if self.database_url:
             env[ENV_DATABASE_URL] = self.database_url
         return env
@@ -88,7 +98,8 @@ class Settings:
                                    ("account_failures", ENV_ACCOUNT_FAILURES, _count),
                                    ("address_failures", ENV_ADDRESS_FAILURES, _count),
                                    ("failure_window", ENV_FAILURE_WINDOW_SECONDS, _seconds),
-                                   ("max_body_bytes", ENV_MAX_BODY_BYTES, _count)):
+                                   ("max_body_bytes", ENV_MAX_BODY_BYTES, _count),
+                                   ("max_attachment_bytes", ENV_MAX_ATTACHMENT_BYTES, _count)):
             if env.get(key):
                 values[name] = convert(key, env[key])
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -19,6 +19,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from central_server.blobs import BlobStore, is_digest
 from central_server.changes import company_of_rows, record_changes
 from central_server.schema import assignments, op_receipts
 from central_server.scope import assigned_company_ids
@@ -130,7 +131,20 @@ def _merge(current: dict[str, Any] | None, op: Op, new_values: dict[str, Any]) -
     return writes, conflicts
 
 
-def apply_op(connection: Connection, user: User, device_id: str, op: Op) -> Receipt:
+def _check_attachment(blobs: BlobStore, row: dict[str, Any]) -> None:
+    """An attachment record is saved only once its file is on the server, whole and of the size it says."""
+    if row.get("deleted"):
+        return
+    size = blobs.size(row["sha256"]) if is_digest(row["sha256"] or "") else None
+    if size is None:
+        raise Rejected("attachment_missing", f"첨부 파일이 서버에 없습니다: {row['file_name']} (파일을 먼저 보내야 합니다).",
+                       f"The attachment's file is not on the server: {row['file_name']} (send the file first).")
+    if size != row["size_bytes"]:
+        raise Rejected("attachment_size", f"첨부 파일의 크기가 기록과 다릅니다: {row['file_name']}",
+                       f"The attachment's file is not the size its record says: {row['file_name']}")
+
+
+def apply_op(connection: Connection, user: User, device_id: str, op: Op, *, blobs: BlobStore) -> Receipt:
     """Apply one op in a savepoint; its receipt is stored with it."""
     stored = connection.execute(select(op_receipts.c.user_id, op_receipts.c.receipt)
                                 .where(op_receipts.c.op_id == op.op_id)).first()
@@ -141,7 +155,7 @@ def apply_op(connection: Connection, user: User, device_id: str, op: Op) -> Rece
         return Receipt.model_validate_json(stored.receipt)
     savepoint = connection.begin_nested()
     try:
-        receipt = _apply(connection, user, op)
+        receipt = _apply(connection, user, op, blobs)
     except Rejected as rejected:
         savepoint.rollback()
         receipt = Receipt(op_id=op.op_id, status="rejected", reason=rejected.reason)
@@ -157,7 +171,7 @@ def apply_op(connection: Connection, user: User, device_id: str, op: Op) -> Rece
     return receipt
 
 
-def _apply(connection: Connection, user: User, op: Op) -> Receipt:
+def _apply(connection: Connection, user: User, op: Op, blobs: BlobStore) -> Receipt:
     fields = user_fields(op.entity)
     if not fields:
         raise Rejected("unknown_entity", f"알 수 없는 종류의 기록입니다: {op.entity}", f"Unknown kind of record: {op.entity}")
@@ -188,11 +202,15 @@ def _apply(connection: Connection, user: User, op: Op) -> Receipt:
         row = {**row_defaults(SYNCED_TABLES[op.entity]), **writes, "id": op.row_id, "created_at": now,
                "updated_at": now, "version": 0, "deleted": bool(writes.get("deleted", False))}
         _check_rules(op.entity, row)
+        if op.entity == "attachments":
+            _check_attachment(blobs, row)
         connection.execute(insert(table).values(**row))
         if op.entity == "companies" and not user.sees_everything:
             connection.execute(insert(assignments).values(user_id=user.id, company_id=op.row_id, assigned_at=now))
     elif writes:
         _check_rules(op.entity, {**current, **writes})
+        if op.entity == "attachments" and {"sha256", "size_bytes", "deleted"} & writes.keys():
+            _check_attachment(blobs, {**current, **writes})
         connection.execute(update(table).where(table.c.id == op.row_id).values(**writes, updated_at=now))
     if current is None or writes:
         action = CREATE if current is None else (DELETE if writes.get("deleted") is True else UPDATE)

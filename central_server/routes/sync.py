@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 
 from central_server.auth import current_user
 from central_server.db import write_transaction
+from central_server.routes.attachments import blob_store
 from central_server.schema import row_meta
 from central_server.scope import assigned_company_ids
 from central_server.sync_apply import apply_op
@@ -25,8 +26,9 @@ ID_CHUNK = 500
 @router.post("/push", response_model=PushResponse)
 def push(batch: PushRequest, request: Request, user: CurrentUser) -> PushResponse:
     """Apply the ops in order, in one transaction (a savepoint each); every op gets a receipt."""
+    blobs = blob_store(request)
     with write_transaction(request.app.state.engine) as connection:
-        receipts = [apply_op(connection, user, batch.device_id, op) for op in batch.ops]
+        receipts = [apply_op(connection, user, batch.device_id, op, blobs=blobs) for op in batch.ops]
     return PushResponse(receipts=receipts)
 
 

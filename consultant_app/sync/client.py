@@ -8,13 +8,16 @@ handled the same way: try again from where the store says it is.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 import httpx
 
 from consultant_app.errors import AppError
+from consultant_app.store.attachments import blob_path
 from consultant_app.store.database import Store
+from consultant_app.sync import transfer
 from consultant_app.sync.local import apply_pull_page, check_pulled_links, cursor, outgoing_ops, record_receipts
 from consultant_app.sync.wire import PullPage, PushRequest, PushResponse
 
@@ -52,6 +55,9 @@ class SyncReport:
     pulled: int = 0
     cursor: int = 0
     retries: int = 0
+    files_sent: int = 0
+    files_received: int = 0
+    files_missing: int = 0  # files of pulled records the office could not give (the next sync tries again)
     broken_links: list = field(default_factory=list)
 
 
@@ -86,29 +92,47 @@ class CentralClient:
     def __exit__(self, *_exc) -> None:
         self.close()
 
-    def request(self, method: str, path: str, **kwargs) -> httpx.Response:
-        """One call; a connection error or a 502/503/504 is retried (the calls are safe to repeat)."""
-        headers = kwargs.pop("headers", {})
+    def _headers(self, headers: dict[str, str] | None) -> dict[str, str]:
+        headers = dict(headers or {})
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    def _check(self, response: httpx.Response, accept: tuple[int, ...]) -> None:
+        """NotLoggedIn for 401, SyncFailed for any other error status not in ``accept``."""
+        if response.status_code == 401:
+            response.read()
+            raise NotLoggedIn(_detail(response))
+        if response.status_code >= 400 and response.status_code not in accept:
+            response.read()
+            raise SyncFailed(f"서버가 요청을 거절했습니다 ({response.status_code}): {_detail(response)}",
+                             f"The server refused ({response.status_code}): {_detail(response)}")
+
+    def request(self, method: str, path: str, *, accept: tuple[int, ...] = (), headers: dict[str, str] | None = None,
+                **kwargs) -> httpx.Response:
+        """One call; a connection error or a 502/503/504 is retried (the calls are safe to repeat)."""
         for attempt in range(self.retries + 1):
             try:
-                response = self._http.request(method, path, headers=headers, **kwargs)
+                response = self._http.request(method, path, headers=self._headers(headers), **kwargs)
             except httpx.TransportError as exc:
                 if attempt == self.retries:
                     raise SyncFailed(f"중앙추진본부 서버에 연결할 수 없습니다: {self.base_url} ({exc})",
                                      f"Cannot reach the central office's server: {self.base_url} ({exc})") from exc
             else:
-                if response.status_code == 401:
-                    raise NotLoggedIn(_detail(response))
                 if response.status_code not in (502, 503, 504) or attempt == self.retries:
-                    if response.status_code >= 400:
-                        raise SyncFailed(f"서버가 요청을 거절했습니다 ({response.status_code}): {_detail(response)}",
-                                         f"The server refused ({response.status_code}): {_detail(response)}")
+                    self._check(response, accept)
                     return response
             self.retried += 1
             time.sleep(self.backoff * (2 ** attempt))
         raise AssertionError("unreachable")
+
+    @contextmanager
+    def stream(self, method: str, path: str, *, accept: tuple[int, ...] = (),
+               headers: dict[str, str] | None = None) -> Iterator[httpx.Response]:
+        """A streamed call, not retried here (the caller resumes from what arrived)."""
+        with self._http.stream(method, path, headers=self._headers(headers)) as response:
+            self._check(response, accept)
+            yield response
 
     def login(self, username: str, password: str) -> str:
         """Log in; keeps and returns the token."""
@@ -137,6 +161,13 @@ def sync(store: Store, client: CentralClient, *, progress: Progress | None = Non
 
     with store.session() as session:
         total = pending_changes(session=session)
+    uploads = transfer.files_to_upload(store)
+    for done, ref in enumerate(uploads, start=1):
+        if is_cancelled():
+            raise SyncCancelled()
+        transfer.upload(client, blob_path(store.attachments_dir, ref.sha256), ref, is_cancelled)
+        report.files_sent = done
+        notify("upload", done, len(uploads))
     while True:
         if is_cancelled():
             raise SyncCancelled()
@@ -159,6 +190,15 @@ def sync(store: Store, client: CentralClient, *, progress: Progress | None = Non
         notify("pull", report.pulled, report.pulled + (1 if page.more else 0))
         if not page.more:
             break
+    downloads = transfer.files_to_download(store)
+    for done, ref in enumerate(downloads, start=1):
+        if is_cancelled():
+            raise SyncCancelled()
+        if transfer.download(client, blob_path(store.attachments_dir, ref.sha256), ref):
+            report.files_received += 1
+        else:
+            report.files_missing += 1
+        notify("download", done, len(downloads))
     report.retries = client.retried
     report.broken_links = check_pulled_links(store)
     return report

@@ -1,0 +1,104 @@
+"""Attachment files on the server, addressed by their SHA-256, uploaded in resumable pieces.
+
+An upload grows a partial file of its own (per user and digest) piece by piece; each piece names the offset it
+starts at, so a piece cut midway is simply continued from what arrived. When the partial file is whole it is
+checked against its digest and renamed into place: a file under a digest name is always complete and correct.
+With several servers, ``root`` must be a folder they share.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import AsyncIterator
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+_CHUNK = 1024 * 1024
+
+
+def is_digest(value: str) -> bool:
+    """Whether ``value`` is a SHA-256 in lower-case hex."""
+    return SHA256.fullmatch(value) is not None
+
+
+class DigestMismatch(Exception):
+    """The uploaded bytes do not have the digest they were sent under (the partial file is dropped)."""
+
+
+class OffsetMismatch(Exception):
+    """A piece starts elsewhere than where the upload stands; ``received`` says where that is."""
+
+    def __init__(self, received: int):
+        super().__init__(received)
+        self.received = received
+
+
+class BlobStore:
+    """The folder of attachment files: ``ab/abcdef…`` complete files, ``.partial/`` uploads in progress."""
+
+    def __init__(self, root: Path, max_bytes: int):
+        self.root = root
+        self.max_bytes = max_bytes
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256
+
+    def size(self, sha256: str) -> int | None:
+        """The complete file's size, or None when the server does not have it."""
+        try:
+            return self.path(sha256).stat().st_size
+        except FileNotFoundError:
+            return None
+
+    def _partial(self, user_id: str, sha256: str) -> Path:
+        return self.root / ".partial" / f"{sha256}.{user_id}"
+
+    def received(self, user_id: str, sha256: str) -> int:
+        """How many bytes of this user's upload have arrived."""
+        try:
+            return self._partial(user_id, sha256).stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    async def append(self, user_id: str, sha256: str, *, offset: int, total: int,
+                     pieces: AsyncIterator[bytes]) -> int:
+        """Write a piece starting at ``offset``; keeps what arrived even when the sender is cut off midway."""
+        partial = self._partial(user_id, sha256)
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        have = self.received(user_id, sha256)
+        if offset != have:
+            raise OffsetMismatch(have)
+        written = have
+        with partial.open("ab") as out:
+            try:
+                async for piece in pieces:
+                    if written + len(piece) > total:
+                        raise ValueError("more bytes than the upload's length")
+                    out.write(piece)
+                    written += len(piece)
+            finally:
+                out.flush()
+                os.fsync(out.fileno())
+        return written
+
+    def finish(self, user_id: str, sha256: str) -> None:
+        """Check the whole partial file against its digest and move it into place (DigestMismatch drops it)."""
+        partial = self._partial(user_id, sha256)
+        digest = hashlib.sha256()
+        with partial.open("rb") as source:
+            for chunk in iter(lambda: source.read(_CHUNK), b""):
+                digest.update(chunk)
+        if digest.hexdigest() != sha256:
+            partial.unlink(missing_ok=True)
+            raise DigestMismatch(sha256)
+        target = self.path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            partial.unlink(missing_ok=True)  # someone else's upload of the same bytes finished first
+        else:
+            os.replace(partial, target)
+
+    def discard(self, user_id: str, sha256: str) -> None:
+        self._partial(user_id, sha256).unlink(missing_ok=True)
