@@ -15,7 +15,8 @@ from central_server.db import make_engine
 from central_server.errors import install_handlers
 from central_server.migrate import check_current
 from central_server.passwords import verify_nobody
-from central_server.routes import attachments, auth, health, records, reports, sync
+from central_server.issuing import signing_key
+from central_server.routes import attachments, auth, certificates, health, records, reports, sync, verify
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -36,14 +37,16 @@ def create_app(settings: Settings) -> FastAPI:
                   docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.engine = engine
+    app.state.signing_key = signing_key(settings.data_dir)
     install_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(auth.public)
+    app.include_router(verify.router)  # anyone holding a certificate may check it
     # Everything else behind the token check, router by router, so no route can be added without it.
-    # (Sync, attachments and certificates routers go here; the public /verify/... router next to auth.public.)
     protected = [Depends(current_user)]
-    for router in (auth.router, records.router, reports.router, sync.router, attachments.router):
+    for router in (auth.router, records.router, reports.router, sync.router, attachments.router,
+                   certificates.router):
         app.include_router(router, dependencies=protected)
     return app
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from central_server.schema import SEQ_COUNTER, counters, row_meta, server_audit
 from consultant_app.store.journal import Change
-from consultant_app.store.models import SYNCED_TABLES, utc_now
+from consultant_app.store.models import PULLED_TABLES, SYNCED_TABLES, utc_now
 
 ID_CHUNK = 500  # ids per IN (...) list
 
@@ -33,7 +33,7 @@ def advance_sequence(connection: Connection, count: int) -> int:
 
 def _company_select(entity: str, ids: list[str]):
     """SELECT row id, the company it belongs to: itself, its engagement's company, or NULL (sponsors)."""
-    table = SYNCED_TABLES[entity].__table__
+    table = PULLED_TABLES[entity].__table__
     if entity == "companies":
         return select(table.c.id, table.c.id).where(table.c.id.in_(ids))
     if entity == "engagements":

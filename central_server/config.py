@@ -26,6 +26,7 @@ ENV_ADDRESS_FAILURES = "CONSULTANT_CENTRAL_LOGIN_ADDRESS_FAILURES"
 ENV_FAILURE_WINDOW_SECONDS = "CONSULTANT_CENTRAL_LOGIN_WINDOW_SECONDS"
 ENV_MAX_BODY_BYTES = "CONSULTANT_CENTRAL_MAX_BODY_BYTES"
 ENV_MAX_ATTACHMENT_BYTES = "CONSULTANT_CENTRAL_MAX_ATTACHMENT_BYTES"
+ENV_PUBLIC_URL = "CONSULTANT_CENTRAL_PUBLIC_URL"
 ATTACHMENTS_DIR_NAME = "attachments"
 
 
@@ -48,6 +49,7 @@ class Settings:
     failure_window: timedelta = timedelta(minutes=15)
     max_body_bytes: int = 4 * 1024 * 1024  # request bodies (sync batches, attachment pieces)
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES  # a whole attachment file: the laptop's own limit
+    public_url: str | None = None  # the address certificates' QR codes lead to; None: the address asked
 
     @property
     def attachments_dir(self) -> Path:
@@ -83,6 +85,8 @@ class Settings:
                ENV_MAX_ATTACHMENT_BYTES: str(self.max_attachment_bytes)}
         if self.database_url:
             env[ENV_DATABASE_URL] = self.database_url
+        if self.public_url:
+            env[ENV_PUBLIC_URL] = self.public_url
         return env
 
     @classmethod
@@ -94,6 +98,8 @@ class Settings:
             values["data_dir"] = Path(env[ENV_DATA_DIR]).expanduser()
         if env.get(ENV_DATABASE_URL):
             values["database_url"] = env[ENV_DATABASE_URL]
+        if env.get(ENV_PUBLIC_URL):
+            values["public_url"] = env[ENV_PUBLIC_URL]
         for name, key, convert in (("token_lifetime", ENV_TOKEN_SECONDS, _seconds),
                                    ("account_failures", ENV_ACCOUNT_FAILURES, _count),
                                    ("address_failures", ENV_ADDRESS_FAILURES, _count),

@@ -105,10 +105,10 @@ server_audit = Table(
 
 def database_metadata() -> MetaData:
     """The whole server database: copies of the laptop's synced tables plus the server's own (for Alembic)."""
-    from consultant_app.store.models import SYNCED_TABLES
+    from consultant_app.store.models import PULLED_TABLES
 
     combined = MetaData()
-    for model in SYNCED_TABLES.values():
+    for model in PULLED_TABLES.values():
         model.__table__.to_metadata(combined)
     for table in metadata.tables.values():
         table.to_metadata(combined)

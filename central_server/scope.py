@@ -13,7 +13,7 @@ from central_server.schema import assignments
 from central_server.users import User
 from consultant_app.domain.validation import format_business_no, normalize_business_no
 from consultant_app.errors import AppError
-from consultant_app.store.models import SYNCED_TABLES, utc_now
+from consultant_app.store.models import PULLED_TABLES, SYNCED_TABLES, utc_now
 
 
 def assigned_company_ids(user: User) -> Select:
@@ -58,7 +58,7 @@ def company_rows(connection: Connection, company_ids: list[str]) -> list[tuple[s
     rows = [("companies", company_id, company_id) for company_id in company_ids]
     rows += [("engagements", row_id, company_id) for row_id, company_id in connection.execute(
         select(engagements.c.id, engagements.c.company_id).where(engagements.c.company_id.in_(company_ids)))]
-    for entity, model in SYNCED_TABLES.items():
+    for entity, model in PULLED_TABLES.items():
         table = model.__table__
         if entity != "engagements" and "engagement_id" in table.c:
             rows += [(entity, row_id, company_id) for row_id, company_id in connection.execute(

@@ -13,6 +13,7 @@ For each op, in its own savepoint so one bad op never undoes or blocks the other
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from central_server.blobs import BlobStore, is_digest
 from central_server.changes import company_of_rows, record_changes
+from central_server.issuing import certified_engagements, changed_certificates
 from central_server.schema import assignments, op_receipts
 from central_server.scope import assigned_company_ids
 from central_server.users import User
@@ -144,7 +146,31 @@ def _check_attachment(blobs: BlobStore, row: dict[str, Any]) -> None:
                        f"The attachment's file is not the size its record says: {row['file_name']}")
 
 
-def apply_op(connection: Connection, user: User, device_id: str, op: Op, *, blobs: BlobStore) -> Receipt:
+@dataclass
+class Corrections:
+    """Engagements whose certified facts the ops may change (a correction), and those they did change."""
+
+    allowed: frozenset[str] = frozenset()
+    changed: dict[str, dict] = field(default_factory=dict)  # engagement id -> its certificate until now
+
+
+def _check_certified(connection: Connection, op: Op, before: dict | None, corrections: Corrections | None) -> None:
+    """Refuse a change to what a valid certificate certifies, unless it is an allowed correction."""
+    after = _row(connection, op.entity, op.row_id)
+    engagements = certified_engagements(connection, op.entity, [r for r in (before, after) if r])
+    for certificate in changed_certificates(connection, engagements):
+        if corrections is None or certificate["engagement_id"] not in corrections.allowed:
+            number = f"{certificate['number']} v{certificate['version']}"
+            raise Rejected("certified_locked",
+                           f"발급된 확인서 {number}에 확인된 값이라 바꿀 수 없습니다. 고치려면 정정 발급을 하세요 "
+                           f"(consultant-app certificate issue 사업자등록번호 차수 --correct).",
+                           f"Certificate {number} certifies this value, so it cannot change. To correct it, issue a "
+                           f"corrected certificate (consultant-app certificate issue BUSINESS_NO YEAR --correct).")
+        corrections.changed[certificate["engagement_id"]] = certificate
+
+
+def apply_op(connection: Connection, user: User, device_id: str, op: Op, *, blobs: BlobStore,
+             corrections: Corrections | None = None) -> Receipt:
     """Apply one op in a savepoint; its receipt is stored with it."""
     stored = connection.execute(select(op_receipts.c.user_id, op_receipts.c.receipt)
                                 .where(op_receipts.c.op_id == op.op_id)).first()
@@ -155,7 +181,7 @@ def apply_op(connection: Connection, user: User, device_id: str, op: Op, *, blob
         return Receipt.model_validate_json(stored.receipt)
     savepoint = connection.begin_nested()
     try:
-        receipt = _apply(connection, user, op, blobs)
+        receipt = _apply(connection, user, op, blobs, corrections)
     except Rejected as rejected:
         savepoint.rollback()
         receipt = Receipt(op_id=op.op_id, status="rejected", reason=rejected.reason)
@@ -171,7 +197,7 @@ def apply_op(connection: Connection, user: User, device_id: str, op: Op, *, blob
     return receipt
 
 
-def _apply(connection: Connection, user: User, op: Op, blobs: BlobStore) -> Receipt:
+def _apply(connection: Connection, user: User, op: Op, blobs: BlobStore, corrections: Corrections | None) -> Receipt:
     fields = user_fields(op.entity)
     if not fields:
         raise Rejected("unknown_entity", f"알 수 없는 종류의 기록입니다: {op.entity}", f"Unknown kind of record: {op.entity}")
@@ -213,6 +239,7 @@ def _apply(connection: Connection, user: User, op: Op, blobs: BlobStore) -> Rece
             _check_attachment(blobs, {**current, **writes})
         connection.execute(update(table).where(table.c.id == op.row_id).values(**writes, updated_at=now))
     if current is None or writes:
+        _check_certified(connection, op, current, corrections)
         action = CREATE if current is None else (DELETE if writes.get("deleted") is True else UPDATE)
         changes = {name: [to_wire(current[name]) if current else None, to_wire(value)] for name, value in writes.items()}
         seq = record_changes(connection, [Change(op.entity, op.row_id, action, changes, op.base_version)],

@@ -12,6 +12,7 @@ from consultant_app import APP_NAME, ORG_NAME
 
 DATA_DIR_ENV = "CONSULTANT_APP_DATA_DIR"
 STORE_FILE_NAME = "consultant.sqlite3"
+OFFICE_KEYS_DIR = "office-keys"  # in the data folder: the central office's public keys, kept by sync, used by verify
 
 
 def default_data_dir() -> Path:

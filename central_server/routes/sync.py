@@ -15,7 +15,7 @@ from central_server.schema import row_meta
 from central_server.scope import assigned_company_ids
 from central_server.sync_apply import apply_op
 from central_server.users import User
-from consultant_app.store.models import SYNCED_TABLES
+from consultant_app.store.models import PULLED_TABLES
 from consultant_app.sync.wire import MAX_ROWS_PER_PULL, PulledRow, PullPage, PushRequest, PushResponse, to_wire
 
 router = APIRouter(prefix="/sync", tags=["sync"])
@@ -49,7 +49,7 @@ def pull(request: Request, user: CurrentUser, after: Annotated[int, Query(ge=0)]
                 by_entity[entity].append(row_id)
             rows: dict[tuple[str, str], dict] = {}
             for entity, ids in by_entity.items():
-                table = SYNCED_TABLES[entity].__table__
+                table = PULLED_TABLES[entity].__table__
                 for start in range(0, len(ids), ID_CHUNK):
                     for found in connection.execute(select(table).where(table.c.id.in_(ids[start:start + ID_CHUNK])))\
                             .mappings():

@@ -24,7 +24,7 @@ from consultant_app.domain.validation import normalize_business_no
 from consultant_app.errors import AppError
 from consultant_app.services.kpis import sort_key
 from consultant_app.store import Store
-from consultant_app.store.models import Company, Engagement, KpiMeasurement, Outcome, Sponsor
+from consultant_app.store.models import Company, Engagement, IssuedCertificate, KpiMeasurement, Outcome, Sponsor
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,16 +109,44 @@ def find_engagement(*, session: Session, business_no: str, year: int) -> str:
     return engagement_id
 
 
+def issued_for(store: Store, engagement_id: str) -> Issued | None:
+    """The office's valid certificate of the engagement, as this laptop last pulled it."""
+    with store.session() as session:
+        row = session.exec(select(IssuedCertificate).where(IssuedCertificate.engagement_id == engagement_id,
+                                                           IssuedCertificate.status == "valid")).first()
+    if row is None:
+        return None
+    return Issued(number=row.number, code=row.code, verify_url=row.verify_url, issued_on=row.issued_on,
+                  version=row.version, signed=row.signed.encode())
+
+
 def certificate_view(store: Store, engagement_id: str, *, printed_on: date | None = None,
-                     issued: Issued | None = None, catalogue: KpiCatalogue | None = None) -> CertificateView:
-    """The engagement's certificate; raises NotEligible with every gap, EngagementNotFound when it is gone."""
+                     issued: Issued | None = None, catalogue: KpiCatalogue | None = None,
+                     official: bool = True) -> CertificateView:
+    """The engagement's certificate: the office's issued one when this laptop's records show what it certifies,
+    else a draft; raises NotEligible with every gap, EngagementNotFound when it is gone."""
     catalogue = catalogue or default_catalogue()
     with store.session() as session:
         sources = certificate_sources(session=session, engagement_ids=[engagement_id], catalogue=catalogue)
     if not sources:
         raise AppError(f"참여 기록을 찾을 수 없습니다 (삭제되었을 수 있습니다): {engagement_id}",
                        f"The engagement was not found (it may have been deleted): {engagement_id}")
+    if issued is None and official:
+        issued = issued_for(store, engagement_id)
+        if issued is not None:
+            view = build_certificate(sources[0], catalogue, printed_on=issued.issued_on, issued=issued)
+            if shows_signed_facts(view):
+                return view
+            issued = None  # changed here since it was issued: only a draft can show these values
     return build_certificate(sources[0], catalogue, printed_on=printed_on or date.today(), issued=issued)
+
+
+def shows_signed_facts(view: CertificateView) -> bool:
+    """Whether the view prints exactly what the office signed."""
+    from consultant_app.sync.signing import SignedFacts, certified_facts
+
+    return view.issued is not None and view.issued.signed is not None and \
+        certified_facts(view) == SignedFacts.from_bytes(view.issued.signed).facts
 
 
 def render_pdf(view: CertificateView) -> bytes:

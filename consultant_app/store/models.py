@@ -205,6 +205,27 @@ class Meta(SQLModel, table=True):
     value: str
 
 
+class IssuedCertificate(SQLModel, table=True):
+    """A certificate the central office issued: it comes down with the pull, and nothing here ever changes it."""
+
+    __tablename__ = "certificates"
+
+    id: str = Field(primary_key=True, max_length=36)
+    engagement_id: str = Field(index=True, max_length=36)
+    number: str = Field(max_length=32)
+    version: int  # the certificate's version: a correction issues the next one under the same number
+    code: str = Field(max_length=32, unique=True)  # the verification code the QR leads to
+    status: str = Field(max_length=16)  # valid | revoked | superseded
+    issued_on: date
+    issued_at: datetime
+    issued_by: str
+    verify_url: str
+    signed: str = Field(sa_column=Column(Text, nullable=False))  # the signed facts (SignedFacts.to_bytes)
+    revoked_at: datetime | None = None
+    revoked_reason: str | None = None
+    superseded_by: str | None = Field(default=None, max_length=36)
+
+
 def row_defaults(model: type[Synced]) -> dict[str, Any]:
     """What a new row holds in the user fields nobody set: the model's defaults, else None."""
     from pydantic_core import PydanticUndefined
@@ -217,5 +238,8 @@ SYNCED_TABLES: dict[str, type[Synced]] = {
     model.__tablename__: model
     for model in (Sponsor, Company, Engagement, KpiMeasurement, Visit, Attachment, Outcome, SurveyResponse)
 }
+
+# What a pull brings: the synced records, and what only the office writes.
+PULLED_TABLES: dict[str, type[SQLModel]] = {**SYNCED_TABLES, "certificates": IssuedCertificate}
 
 metadata = SQLModel.metadata

@@ -8,6 +8,7 @@ handled the same way: try again from where the store says it is.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
@@ -15,6 +16,8 @@ from typing import Callable, Iterator
 import httpx
 
 from consultant_app.errors import AppError
+from consultant_app.files import write_atomically
+from consultant_app.paths import OFFICE_KEYS_DIR
 from consultant_app.store.attachments import blob_path
 from consultant_app.store.database import Store
 from consultant_app.sync import transfer
@@ -151,6 +154,21 @@ class CentralClient:
                                                          params={"after": after, "limit": limit}).content)
 
 
+def keep_office_key(store: Store, client: CentralClient) -> Path:
+    """Save the office's public key (once per key) where ``consultant-app verify`` looks for it."""
+    from consultant_app.sync.signing import load_public_key, public_key_id
+
+    response = client.request("GET", "/public-key.pem")
+    try:
+        key_id = public_key_id(load_public_key(response.content))
+    except ValueError as exc:
+        raise SyncFailed("서버가 보낸 공개 키를 읽을 수 없습니다.", "The server's public key cannot be read.") from exc
+    path = store.data_dir / OFFICE_KEYS_DIR / f"{key_id}.pem"
+    if not path.exists():
+        write_atomically(path, response.content)
+    return path
+
+
 def sync(store: Store, client: CentralClient, *, progress: Progress | None = None,
          cancelled: Callable[[], bool] | None = None, push_batch: int = PUSH_BATCH) -> SyncReport:
     """Push all pending ops, then pull all changes; each step is kept as it completes."""
@@ -199,6 +217,7 @@ def sync(store: Store, client: CentralClient, *, progress: Progress | None = Non
         else:
             report.files_missing += 1
         notify("download", done, len(downloads))
+    keep_office_key(store, client)
     report.retries = client.retried
     report.broken_links = check_pulled_links(store)
     return report

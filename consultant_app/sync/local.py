@@ -16,7 +16,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from consultant_app.store.database import Store
-from consultant_app.store.models import SYNCED_TABLES, Meta, OutboxOp
+from consultant_app.store.models import PULLED_TABLES, SYNCED_TABLES, Meta, OutboxOp
 from consultant_app.sync.wire import Op, PullPage, Receipt, from_wire
 
 CURSOR_KEY = "sync.cursor"
@@ -93,7 +93,7 @@ def apply_pull_page(store: Store, page: PullPage) -> int:
     """Write a pulled page and its cursor in one transaction; returns how many rows it wrote."""
     by_entity: dict[str, list[dict]] = defaultdict(list)
     for pulled in page.rows:
-        if pulled.entity in SYNCED_TABLES:
+        if pulled.entity in PULLED_TABLES:
             by_entity[pulled.entity].append(from_wire(pulled.entity, pulled.row))
     with store.engine.connect() as connection:
         # A page may bring a child before its parent (a parent changed later has a later sequence number and
@@ -119,7 +119,7 @@ def _write_rows(connection: Connection, by_entity: dict[str, list[dict]]) -> int
     protected = _protected_fields(connection, keys)
     written = 0
     for entity, rows in by_entity.items():
-        table = SYNCED_TABLES[entity].__table__
+        table = PULLED_TABLES[entity].__table__
         ids = [row["id"] for row in rows]
         present = set()
         for start in range(0, len(ids), 500):

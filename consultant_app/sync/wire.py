@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from consultant_app.store.models import BOOKKEEPING, SYNCED_TABLES
+from consultant_app.store.models import BOOKKEEPING, PULLED_TABLES, SYNCED_TABLES
 
 MAX_OPS_PER_PUSH = 1000
 MAX_ROWS_PER_PULL = 2000
@@ -101,7 +101,7 @@ def to_wire(value: Any) -> Any:
 def from_wire(entity: str, values: dict[str, Any]) -> dict[str, Any]:
     """JSON values of ``entity``'s columns as the database stores them (ISO text back to dates and timestamps);
     ValueError naming the field for a value of the wrong kind."""
-    columns = SYNCED_TABLES[entity].__table__.columns
+    columns = PULLED_TABLES[entity].__table__.columns
     decoded = {}
     for name, value in values.items():
         if name not in columns:

@@ -9,8 +9,8 @@ from fastapi.routing import APIRoute
 
 from central_server.app import create_app
 
-# The only routes anyone may call; the sync's /verify/... pages will join them.
-PUBLIC = {("GET", "/health"), ("POST", "/auth/login")}
+# The only routes anyone may call: health, login, and what a certificate's holder checks it with.
+PUBLIC = {("GET", "/health"), ("POST", "/auth/login"), ("GET", "/verify/{code}"), ("GET", "/public-key.pem")}
 
 
 def app_routes(app) -> list[tuple[str, str]]:
@@ -36,7 +36,10 @@ def test_the_app_has_the_routes_this_test_expects(settings):
     routes = set(_routes(settings))
     assert PUBLIC <= routes
     assert {("GET", "/companies"), ("GET", "/companies/{company_id}"), ("GET", "/engagements/{engagement_id}"),
-            ("GET", "/report/programme"), ("GET", "/auth/me"), ("POST", "/auth/logout")} <= routes
+            ("GET", "/report/programme"), ("GET", "/auth/me"), ("POST", "/auth/logout"), ("POST", "/sync/push"),
+            ("GET", "/sync/pull"), ("PUT", "/attachments/{sha256}"), ("GET", "/attachments/{sha256}"),
+            ("GET", "/attachments/{sha256}/upload"), ("POST", "/certificates/issue"), ("POST", "/certificates/correct"),
+            ("GET", "/certificates/{certificate_id}")} <= routes
     assert not any(path.startswith(("/docs", "/redoc", "/openapi")) for _, path in routes)
 
 
