@@ -65,6 +65,11 @@ def build_parser(lang: str = "ko") -> argparse.ArgumentParser:
     p.add_argument("--ssl-keyfile", type=Path, metavar="FILE", help=t("TLS 개인 키 (PEM)", "TLS private key (PEM)"))
     p.add_argument("--token-hours", type=_positive_float, metavar="H",
                    help=t("토큰 유효 시간 (기본 12시간)", "token lifetime in hours (default 12)"))
+    p.add_argument("--public-url", metavar="URL",
+                   help=t("확인서 QR 코드가 가리킬 서버의 공개 주소, 예: https://iim.example.kr "
+                          "(기본: 요청받은 주소, 환경 변수 CONSULTANT_CENTRAL_PUBLIC_URL)",
+                          "the server's public address certificates' QR codes lead to, e.g. https://iim.example.kr "
+                          "(default: the address requested, or $CONSULTANT_CENTRAL_PUBLIC_URL)"))
     p.add_argument("--forwarded-allow-ips", metavar="IPS",
                    help=t("X-Forwarded-For를 믿을 리버스 프록시 주소 (기본 127.0.0.1)",
                           "reverse proxies whose X-Forwarded-For is trusted (default 127.0.0.1)"))
@@ -94,6 +99,15 @@ def build_parser(lang: str = "ko") -> argparse.ArgumentParser:
     p = command(commands, "import", "CSV 폴더나 XLSX 파일에서 가져옵니다 (오류가 하나라도 있으면 저장 안 함)",
                 "import a CSV folder or an XLSX file (nothing is saved if anything is wrong)")
     p.add_argument("path", type=Path, metavar="PATH")
+
+    p = command(commands, "certificate", "발급된 확인서", "issued certificates")
+    certificates = p.add_subparsers(dest="certificate_command", metavar=t("명령", "COMMAND"), required=True)
+    p = command(certificates, "list", "발급한 확인서 목록", "list the issued certificates")
+    p.add_argument("--json", action="store_true", help=t("JSON 목록으로 출력", "print a JSON list"))
+    p = command(certificates, "revoke", "유효한 확인서를 취소합니다 (검증 페이지에 취소로 표시, 확인 값 잠금 해제)",
+                "revoke a valid certificate (the verification page says so; its values unlock)")
+    p.add_argument("number", metavar="NUMBER", help=t("확인서 번호, 예: IIM-2026-00001", "e.g. IIM-2026-00001"))
+    p.add_argument("--reason", required=True, metavar="TEXT", help=t("취소 사유", "why it is revoked"))
 
     p = command(commands, "report", "보고서", "reports")
     reports = p.add_subparsers(dest="report", metavar=t("보고서", "REPORT"), required=True)
@@ -142,7 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     ctx = Context(lang=lang, data_dir=getattr(args, "data_dir", None),
                   database_url=getattr(args, "database_url", None))
-    key = " ".join(filter(None, (args.command, getattr(args, "user_command", None), getattr(args, "report", None))))
+    key = " ".join(filter(None, (args.command, getattr(args, "user_command", None), getattr(args, "report", None),
+                                 getattr(args, "certificate_command", None))))
     return run_command(key, args, ctx)
 
 

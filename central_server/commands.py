@@ -84,13 +84,15 @@ def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
     import uvicorn
 
     from central_server.app import create_app
+    from central_server.issuing import signing_key
 
     for path in (args.ssl_certfile, args.ssl_keyfile):
         if path is not None and not path.is_file():
             raise AppError(f"TLS 파일이 없습니다: {path}", f"The TLS file does not exist: {path}")
     lifetime = timedelta(hours=args.token_hours) if args.token_hours else None
-    settings = ctx.settings(token_lifetime=lifetime)
+    settings = ctx.settings(token_lifetime=lifetime, public_url=args.public_url)
     ctx.open_database(settings).dispose()  # migrated once here, before any worker starts
+    signing_key(settings.data_dir)  # made once here too, so workers starting together read the same key
     options = {"host": args.host, "port": args.port, "proxy_headers": True,
                "ssl_certfile": str(args.ssl_certfile) if args.ssl_certfile else None,
                "ssl_keyfile": str(args.ssl_keyfile) if args.ssl_keyfile else None}
@@ -270,6 +272,51 @@ def cmd_report_programme(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+# -- certificates ---------------------------------------------------------------------------------------------
+
+def cmd_certificate_list(args: argparse.Namespace, ctx: Context) -> int:
+    from sqlalchemy import select
+
+    from central_server.issuing import certificates
+
+    engine = ctx.open_database()
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(select(certificates.c.number, certificates.c.version, certificates.c.status,
+                                             certificates.c.issued_on, certificates.c.code, certificates.c.issued_by)
+                                      .order_by(certificates.c.number, certificates.c.version)).mappings().all()
+    finally:
+        engine.dispose()
+    if args.json:
+        _out(json.dumps([{**r, "issued_on": r["issued_on"].isoformat()} for r in rows], ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            _out(f"{r['number']} v{r['version']}  {r['status']:<10}  {r['issued_on']}  {r['code']}  {r['issued_by']}")
+    return EXIT_OK
+
+
+def cmd_certificate_revoke(args: argparse.Namespace, ctx: Context) -> int:
+    from sqlalchemy import select
+
+    from central_server.db import write_transaction
+    from central_server.issuing import certificates, revoke
+
+    engine = ctx.open_database()
+    try:
+        with write_transaction(engine) as connection:
+            row = connection.execute(select(certificates).where(certificates.c.number == args.number.strip().upper(),
+                                                                certificates.c.status == "valid")).mappings().first()
+            if row is None:
+                raise AppError(f"그 번호의 유효한 확인서가 없습니다: {args.number}",
+                               f"No valid certificate has that number: {args.number}")
+            revoke(connection, dict(row), actor="admin", reason=args.reason)
+    finally:
+        engine.dispose()
+    _out(ctx.t(f"확인서 {row['number']} 제{row['version']}판을 취소했습니다.",
+               f"Certificate {row['number']} version {row['version']} revoked."))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Context], int]] = {
     "serve": cmd_serve,
     "user add": cmd_user_add,
@@ -280,4 +327,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Context], int]] = {
     "assign": cmd_assign,
     "import": cmd_import,
     "report programme": cmd_report_programme,
+    "certificate list": cmd_certificate_list,
+    "certificate revoke": cmd_certificate_revoke,
 }

@@ -8,6 +8,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -53,7 +54,16 @@ def _validation_error(_request: Request, exc: RequestValidationError) -> JSONRes
     return JSONResponse({"detail": jsonable_encoder(detail)}, status_code=422)
 
 
+def _unstorable_value(_request: Request, _exc: DataError) -> JSONResponse:
+    # PostgreSQL refuses some values SQLite takes (a NUL character in text, a number past BIGINT): the request is
+    # wrong, not the server, and its transaction is already rolled back.
+    detail = {"code": "bad_value", "ko": "저장할 수 없는 값이 있습니다 (NUL 문자나 범위를 넘는 숫자 등).",
+              "en": "The request holds a value that cannot be stored (a NUL character, a number out of range, …)."}
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
 def install_handlers(app: FastAPI) -> None:
     """Every error answered in the ``{"detail": {"code", "ko", "en"}}`` shape."""
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DataError, _unstorable_value)

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from central_server.blobs import BlobStore, is_digest
 from central_server.changes import company_of_rows, record_changes
@@ -185,6 +185,11 @@ def apply_op(connection: Connection, user: User, device_id: str, op: Op, *, blob
     except Rejected as rejected:
         savepoint.rollback()
         receipt = Receipt(op_id=op.op_id, status="rejected", reason=rejected.reason)
+    except DataError:
+        savepoint.rollback()
+        receipt = Receipt(op_id=op.op_id, status="rejected", reason=Reason(
+            code="bad_value", ko="저장할 수 없는 값이 있습니다 (NUL 문자나 범위를 넘는 숫자 등).",
+            en="A value cannot be stored (a NUL character, a number out of range, …)."))
     except IntegrityError:
         savepoint.rollback()
         receipt = Receipt(op_id=op.op_id, status="rejected", reason=Reason(

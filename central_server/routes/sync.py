@@ -33,7 +33,7 @@ def push(batch: PushRequest, request: Request, user: CurrentUser) -> PushRespons
 
 
 @router.get("/pull", response_model=PullPage)
-def pull(request: Request, user: CurrentUser, after: Annotated[int, Query(ge=0)] = 0,
+def pull(request: Request, user: CurrentUser, after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
          limit: Annotated[int, Query(ge=1, le=MAX_ROWS_PER_PULL)] = 500) -> PullPage:
     """The rows changed after ``after`` that the user may see, their whole state, in sequence order."""
     engine = request.app.state.engine

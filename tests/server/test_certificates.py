@@ -191,3 +191,21 @@ def test_the_issue_command_writes_the_official_pdf_that_verifies_offline(people,
     assert "발급본" in printed.stdout  # printing again gives the official one, not a draft
     no_account = run_app(tmp_path / "elsewhere", "certificate", "issue", NUMBER, "2")
     assert no_account.returncode == 1 and "consultant-app sync --server" in no_account.stderr
+
+
+def test_the_office_lists_and_revokes_certificates_from_the_command_line(people, cli, tmp_path):
+    store = laptop(tmp_path, "kim")
+    engagement_id = record_eligible(store)
+    with client_for(people, "kim") as client:
+        issued, _ = issue_certificate(store, client, engagement_id)
+    code, out, _ = cli("certificate", "list", "--json")
+    assert code == 0 and [(c["number"], c["version"], c["status"]) for c in json.loads(out)] == \
+        [(issued["number"], 1, "valid")]
+    code, out, _ = cli("certificate", "revoke", issued["number"].lower(), "--reason", "중복 발급")
+    assert code == 0 and f"{issued['number']} 제1판을 취소했습니다" in out
+    code, _, err = cli("certificate", "revoke", issued["number"], "--reason", "again")
+    assert code == 1 and "유효한 확인서가 없습니다" in err
+    with people.client() as client:
+        data = client.get(f"/verify/{issued['code']}", params={"format": "json"}).json()
+    assert (data["status"], data["reason"]) == ("revoked", "중복 발급")
+    store.close()

@@ -75,3 +75,32 @@ def test_report_parameters_are_checked(live):
             assert response.status_code == 422, params
             assert _detail(response)["code"] == "invalid_request"
         assert client.get("/report/programme", params={"phase": 2, "year": 1}, headers=headers).status_code == 200
+
+
+def test_values_a_database_cannot_store_are_a_4xx_and_write_nothing(live):
+    """PostgreSQL refuses NUL characters and numbers past BIGINT where SQLite takes them: never a 500."""
+    from sqlalchemy import func, select
+
+    from central_server.schema import op_receipts, row_meta
+
+    live.add_user("office", role="supervisor")
+    nul_op = {"op_id": "5f0c3c0e-0000-4000-8000-000000000001", "entity": "companies",
+              "row_id": "5f0c3c0e-0000-4000-8000-000000000002", "action": "create", "base_version": 0,
+              "changes": {"business_no": [None, "1248100998"], "name": [None, "한빛\u0000정밀"]}}
+    with live.client() as client:
+        headers = live.token(client, "office")
+        for path in ("/certificates/a%00b", "/companies/a%00b", "/engagements/a%00b", "/verify/a%00b?format=json"):
+            response = client.get(path, headers=headers)
+            assert response.status_code in (404, 422), (path, response.text)
+            assert response.status_code == 404 or _detail(response)["code"] == "bad_value"
+        huge = client.get("/sync/pull", params={"after": 2**64}, headers=headers)
+        assert huge.status_code == 422 and "query.after" in _detail(huge)["en"]
+        pushed = client.post("/sync/push", json={"device_id": "d1", "ops": [nul_op]}, headers=headers)
+        assert pushed.status_code == 200, pushed.text
+        receipt = pushed.json()["receipts"][0]
+        # SQLite can store the NUL, PostgreSQL cannot: either way the answer is per op, never a failed batch
+        assert receipt["status"] == "applied" or receipt["reason"]["code"] == "bad_value"
+    with live.engine.connect() as connection:
+        stored = connection.execute(select(func.count()).select_from(row_meta)).scalar()
+        receipts = connection.execute(select(func.count()).select_from(op_receipts)).scalar()
+    assert receipts == 1 and stored == (1 if receipt["status"] == "applied" else 0)
