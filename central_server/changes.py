@@ -101,3 +101,15 @@ def record_changes(connection: Connection, changes: list[Change], *, actor: str)
     upsert_row_meta(connection, list(newest.values()))
     connection.execute(server_audit.insert(), audits)
     return last
+
+
+def publish_row(connection: Connection, entity: str, row_id: str, *, actor: str, action: str, changes: dict) -> int:
+    """Give a row only the office writes (certificates, catalogues) the next change number, so every laptop
+    whose scope holds it pulls it; returns that number."""
+    seq = advance_sequence(connection, 1)
+    company_id = company_of_rows(connection, entity, [row_id])[row_id]
+    upsert_row_meta(connection, [{"entity": entity, "row_id": row_id, "company_id": company_id, "seq": seq}])
+    connection.execute(server_audit.insert().values(at=utc_now(), actor=actor, entity=entity, row_id=row_id,
+                                                    action=action, seq=seq,
+                                                    changes=json.dumps(changes, ensure_ascii=False, sort_keys=True)))
+    return seq

@@ -100,6 +100,12 @@ def build_parser(lang: str = "ko") -> argparse.ArgumentParser:
                 "import a CSV folder or an XLSX file (nothing is saved if anything is wrong)")
     p.add_argument("path", type=Path, metavar="PATH")
 
+    p = command(commands, "catalogue", "KPI 지표 목록", "the KPI catalogue")
+    catalogue = p.add_subparsers(dest="catalogue_command", metavar=t("명령", "COMMAND"), required=True)
+    p = command(catalogue, "publish", "새 지표 목록(CSV)을 게시합니다: 다음 동기화 때 모든 노트북에 전달",
+                "publish a new KPI catalogue (CSV): every laptop gets it at its next sync")
+    p.add_argument("path", type=Path, metavar="FILE.csv")
+
     p = command(commands, "certificate", "발급된 확인서", "issued certificates")
     certificates = p.add_subparsers(dest="certificate_command", metavar=t("명령", "COMMAND"), required=True)
     p = command(certificates, "list", "발급한 확인서 목록", "list the issued certificates")
@@ -157,7 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(lang=lang, data_dir=getattr(args, "data_dir", None),
                   database_url=getattr(args, "database_url", None))
     key = " ".join(filter(None, (args.command, getattr(args, "user_command", None), getattr(args, "report", None),
-                                 getattr(args, "certificate_command", None))))
+                                 getattr(args, "certificate_command", None),
+                                 getattr(args, "catalogue_command", None))))
     return run_command(key, args, ctx)
 
 

@@ -272,6 +272,28 @@ def cmd_report_programme(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+# -- catalogue ----------------------------------------------------------------------------------------------
+
+def cmd_catalogue_publish(args: argparse.Namespace, ctx: Context) -> int:
+    from central_server.catalogue import publish_catalogue
+    from central_server.db import write_transaction
+
+    try:
+        text = args.path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise AppError(f"UTF-8 CSV가 아닙니다: {args.path} (엑셀에서 'CSV UTF-8'로 저장하세요)",
+                       f"Not a UTF-8 CSV: {args.path} (save it from Excel as 'CSV UTF-8')") from None
+    engine = ctx.open_database()
+    try:
+        with write_transaction(engine) as connection:
+            version, catalogue = publish_catalogue(connection, text, actor="admin", source=str(args.path))
+    finally:
+        engine.dispose()
+    _out(ctx.t(f"지표 목록 제{version}판을 게시했습니다 ({len(catalogue)}개 지표). 노트북은 다음 동기화 때 받습니다.",
+               f"KPI catalogue version {version} published ({len(catalogue)} KPIs). Laptops get it at their next sync."))
+    return EXIT_OK
+
+
 # -- certificates ---------------------------------------------------------------------------------------------
 
 def cmd_certificate_list(args: argparse.Namespace, ctx: Context) -> int:
@@ -327,6 +349,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Context], int]] = {
     "assign": cmd_assign,
     "import": cmd_import,
     "report programme": cmd_report_programme,
+    "catalogue publish": cmd_catalogue_publish,
     "certificate list": cmd_certificate_list,
     "certificate revoke": cmd_certificate_revoke,
 }

@@ -8,7 +8,6 @@ supersedes the certificate with the next version under the same number.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 from datetime import date
@@ -22,8 +21,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from central_server.changes import advance_sequence, company_of_rows, upsert_row_meta
-from central_server.schema import counters, server_audit
+from central_server.changes import publish_row
+from central_server.schema import counters
 from consultant_app.domain.certificate import Issued, NotEligible, build_certificate
 from consultant_app.domain.kpi import default_catalogue
 from consultant_app.services.certificates import certificate_sources, not_eligible_message
@@ -107,16 +106,6 @@ def valid_certificate(connection: Connection, engagement_id: str) -> dict | None
     return dict(found) if found else None
 
 
-def _publish(connection: Connection, row_id: str, actor: str, action: str, changes: dict) -> None:
-    """Give the certificate row the next change number, so every laptop in its company's scope pulls it."""
-    seq = advance_sequence(connection, 1)
-    company_id = company_of_rows(connection, "certificates", [row_id])[row_id]
-    upsert_row_meta(connection, [{"entity": "certificates", "row_id": row_id, "company_id": company_id, "seq": seq}])
-    connection.execute(insert(server_audit).values(at=utc_now(), actor=actor, entity="certificates", row_id=row_id,
-                                                   action=action, seq=seq,
-                                                   changes=json.dumps(changes, ensure_ascii=False, sort_keys=True)))
-
-
 def issue(connection: Connection, engagement_id: str, *, actor: str, key: Ed25519PrivateKey, public_url: str,
           today: date | None = None) -> dict:
     """The engagement's valid certificate: the one already issued, else a new one (the next version after a
@@ -145,7 +134,8 @@ def _issue(connection: Connection, engagement_id: str, *, number: str, version: 
            "verify_url": issued.verify_url, "signed": signed.to_bytes().decode(), "revoked_at": None,
            "revoked_reason": None, "superseded_by": None}
     connection.execute(insert(certificates).values(**row))
-    _publish(connection, row["id"], actor, "issue", {"number": number, "version": version})
+    publish_row(connection, "certificates", row["id"], actor=actor, action="issue",
+                changes={"number": number, "version": version})
     return row
 
 
@@ -155,7 +145,8 @@ def revoke(connection: Connection, certificate: dict, *, actor: str, reason: str
     status = "superseded" if superseded_by else "revoked"
     connection.execute(update(certificates).where(certificates.c.id == certificate["id"]).values(
         status=status, revoked_at=utc_now(), revoked_reason=reason, superseded_by=superseded_by))
-    _publish(connection, certificate["id"], actor, status, {"status": status, "reason": reason})
+    publish_row(connection, "certificates", certificate["id"], actor=actor, action=status,
+                changes={"status": status, "reason": reason})
 
 
 def supersede(connection: Connection, certificate: dict, *, actor: str, key: Ed25519PrivateKey,

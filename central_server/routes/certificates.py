@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from central_server.auth import CurrentUser
+from central_server.catalogue import refresh_catalogue
 from central_server.db import write_transaction
 from central_server.errors import ApiError, not_found
 from central_server.issuing import IssueRefused, certificates, issue, supersede, valid_certificate
@@ -81,6 +82,7 @@ def issue_certificate(body: IssueRequest, request: Request, user: CurrentUser) -
     with write_transaction(request.app.state.engine) as connection:
         if not _visible_engagement(connection, user, body.engagement_id):
             raise not_found()
+        refresh_catalogue(connection)
         try:
             row = issue(connection, body.engagement_id, actor=user.username, key=request.app.state.signing_key,
                         public_url=public_url(request))
@@ -97,6 +99,7 @@ def correct_certificate(body: CorrectionRequest, request: Request, user: Current
     with write_transaction(request.app.state.engine) as connection:
         if not _visible_engagement(connection, user, body.engagement_id):
             raise not_found()
+        refresh_catalogue(connection)
         corrections = Corrections(allowed=frozenset({body.engagement_id}))
         receipts = [apply_op(connection, user, body.device_id, op, blobs=blobs, corrections=corrections)
                     for op in body.ops]

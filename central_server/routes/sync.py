@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import or_, select
 
 from central_server.auth import current_user
+from central_server.catalogue import refresh_catalogue
 from central_server.db import write_transaction
 from central_server.routes.attachments import blob_store
 from central_server.schema import row_meta
@@ -28,6 +29,7 @@ def push(batch: PushRequest, request: Request, user: CurrentUser) -> PushRespons
     """Apply the ops in order, in one transaction (a savepoint each); every op gets a receipt."""
     blobs = blob_store(request)
     with write_transaction(request.app.state.engine) as connection:
+        refresh_catalogue(connection)  # KPIs are judged by the newest catalogue the office published
         receipts = [apply_op(connection, user, batch.device_id, op, blobs=blobs) for op in batch.ops]
     return PushResponse(receipts=receipts)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass
 from enum import StrEnum
@@ -103,26 +104,31 @@ class KpiCatalogue:
     @classmethod
     def from_csv(cls, path: Path) -> KpiCatalogue:
         """Read a catalogue file; a bad row raises CatalogueError naming file and row."""
-        definitions: dict[str, KpiDefinition] = {}
         try:
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                reader = csv.DictReader(handle)
-                missing = [c for c in _REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-                if missing:
-                    raise CatalogueError(f"{path}, row 1: missing columns {', '.join(missing)}")
-                for row_number, row in enumerate(reader, start=2):
-                    try:
-                        definition = _definition_from_row(row)
-                    except (KeyError, ValueError, TypeError, AttributeError) as exc:
-                        raise CatalogueError(f"{path}, row {row_number}: {exc}") from exc
-                    if definition.code in definitions:
-                        raise CatalogueError(f"{path}, row {row_number}: the code {definition.code!r} is listed twice")
-                    definitions[definition.code] = definition
+            text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             # Excel may save as CP949. Text is decoded in blocks, so which row is not known exactly.
             raise CatalogueError(f"{path}: not UTF-8 text ({exc.reason}); save it as CSV UTF-8") from exc
+        return cls.from_csv_text(text, source=str(path))
+
+    @classmethod
+    def from_csv_text(cls, text: str, *, source: str = "catalogue") -> KpiCatalogue:
+        """Read a catalogue from CSV text; a bad row raises CatalogueError naming ``source`` and row."""
+        definitions: dict[str, KpiDefinition] = {}
+        reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+        missing = [c for c in _REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise CatalogueError(f"{source}, row 1: missing columns {', '.join(missing)}")
+        for row_number, row in enumerate(reader, start=2):
+            try:
+                definition = _definition_from_row(row)
+            except (KeyError, ValueError, TypeError, AttributeError) as exc:
+                raise CatalogueError(f"{source}, row {row_number}: {exc}") from exc
+            if definition.code in definitions:
+                raise CatalogueError(f"{source}, row {row_number}: the code {definition.code!r} is listed twice")
+            definitions[definition.code] = definition
         if not definitions:
-            raise CatalogueError(f"{path}: no KPI definitions")
+            raise CatalogueError(f"{source}: no KPI definitions")
         return cls(list(definitions.values()))
 
 
@@ -167,8 +173,37 @@ def _definition_from_row(row: dict[str, str | None]) -> KpiDefinition:
 
 
 @lru_cache(maxsize=1)
-def default_catalogue() -> KpiCatalogue:
+def bundled_catalogue() -> KpiCatalogue:
     """The catalogue bundled in ``resources/``."""
     from consultant_app.paths import resource_path
 
     return KpiCatalogue.from_csv(resource_path("kpi_catalogue.csv"))
+
+
+_office_catalogue: KpiCatalogue | None = None
+
+
+def default_catalogue() -> KpiCatalogue:
+    """The catalogue in force: the central office's latest, once one is installed, else the bundled one."""
+    return _office_catalogue or bundled_catalogue()
+
+
+def install_catalogue(catalogue: KpiCatalogue | None) -> None:
+    """Put the office's catalogue in force (None: back to the bundled one)."""
+    global _office_catalogue
+    _office_catalogue = catalogue
+
+
+def check_update(current: KpiCatalogue, new: KpiCatalogue) -> None:
+    """A new catalogue may add KPIs and reword them, but never drop one or change its unit or direction:
+    values already measured (and certified) keep their meaning. CatalogueError says what is wrong."""
+    problems = []
+    for old in current:
+        replacement = new.get(old.code)
+        if replacement is None:
+            problems.append(f"{old.code}: missing (a KPI cannot be removed)")
+        elif (replacement.unit, replacement.direction) != (old.unit, old.direction):
+            problems.append(f"{old.code}: unit or direction changed ({old.unit}, {old.direction.value} → "
+                            f"{replacement.unit}, {replacement.direction.value})")
+    if problems:
+        raise CatalogueError("; ".join(problems))

@@ -16,7 +16,7 @@ from consultant_app.errors import AppError
 from consultant_app.paths import STORE_FILE_NAME
 from consultant_app.store import journal
 from consultant_app.store.backup import StoreCorrupt, automatic_backup, integrity_problem, latest_backup
-from consultant_app.store.models import Meta, new_id
+from consultant_app.store.models import Meta, OfficeCatalogue, new_id
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -177,7 +177,9 @@ class Store:
         except Exception:
             engine.dispose()
             raise
-        return cls(data_dir, engine, actor=actor or _login_name())
+        store = cls(data_dir, engine, actor=actor or _login_name())
+        store.install_office_catalogue()
+        return store
 
     def close(self) -> None:
         """Release every connection (checkpointing the WAL)."""
@@ -213,6 +215,20 @@ class Store:
                 meta = Meta(key=DEVICE_ID_KEY, value=new_id())
                 session.add(meta)
             return meta.value
+
+    def install_office_catalogue(self) -> int | None:
+        """Put the newest KPI catalogue the office published in force; returns its version (None: bundled)."""
+        from consultant_app.domain.kpi import CatalogueError, KpiCatalogue, install_catalogue
+
+        with self.session() as session:
+            row = session.exec(select(OfficeCatalogue).order_by(OfficeCatalogue.version.desc())).first()
+        try:
+            install_catalogue(KpiCatalogue.from_csv_text(row.csv, source=f"office catalogue v{row.version}")
+                              if row else None)
+        except CatalogueError:
+            install_catalogue(None)  # the office checked it before publishing; a damaged copy falls back
+            return None
+        return row.version if row else None
 
     def meta(self, key: str) -> str | None:
         """A value from the store's meta table."""

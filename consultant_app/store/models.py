@@ -226,6 +226,18 @@ class IssuedCertificate(SQLModel, table=True):
     superseded_by: str | None = Field(default=None, max_length=36)
 
 
+class OfficeCatalogue(SQLModel, table=True):
+    """A KPI catalogue the central office published (comes with the pull); the newest one is in force."""
+
+    __tablename__ = "kpi_catalogue"
+
+    id: str = Field(primary_key=True, max_length=36)
+    version: int = Field(unique=True)
+    csv: str = Field(sa_column=Column(Text, nullable=False))  # the catalogue file's text
+    published_at: datetime
+    published_by: str
+
+
 def row_defaults(model: type[Synced]) -> dict[str, Any]:
     """What a new row holds in the user fields nobody set: the model's defaults, else None."""
     from pydantic_core import PydanticUndefined
@@ -240,6 +252,7 @@ SYNCED_TABLES: dict[str, type[Synced]] = {
 }
 
 # What a pull brings: the synced records, and what only the office writes.
-PULLED_TABLES: dict[str, type[SQLModel]] = {**SYNCED_TABLES, "certificates": IssuedCertificate}
+PULLED_TABLES: dict[str, type[SQLModel]] = {**SYNCED_TABLES, "certificates": IssuedCertificate,
+                                            "kpi_catalogue": OfficeCatalogue}
 
 metadata = SQLModel.metadata

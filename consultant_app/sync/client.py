@@ -61,6 +61,7 @@ class SyncReport:
     files_sent: int = 0
     files_received: int = 0
     files_missing: int = 0  # files of pulled records the office could not give (the next sync tries again)
+    catalogue_version: int | None = None  # the office's KPI catalogue in force after the pull (None: bundled)
     broken_links: list = field(default_factory=list)
 
 
@@ -208,6 +209,7 @@ def sync(store: Store, client: CentralClient, *, progress: Progress | None = Non
         notify("pull", report.pulled, report.pulled + (1 if page.more else 0))
         if not page.more:
             break
+    report.catalogue_version = store.install_office_catalogue()
     downloads = transfer.files_to_download(store)
     for done, ref in enumerate(downloads, start=1):
         if is_cancelled():

@@ -1,4 +1,5 @@
-"""issued certificates: numbers, versions, verification codes, signed facts, revocation
+"""issued certificates (numbers, versions, verification codes, signed facts, revocation) and published
+KPI catalogues
 
 Revision ID: c0003
 Revises: c0002
@@ -18,6 +19,15 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
+    op.create_table('kpi_catalogue',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('csv', sa.Text(), nullable=False),
+    sa.Column('published_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('published_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('version')
+    )
     op.create_table('certificates',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
     sa.Column('engagement_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -46,3 +56,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_certificates_engagement_id'))
 
     op.drop_table('certificates')
+    op.drop_table('kpi_catalogue')

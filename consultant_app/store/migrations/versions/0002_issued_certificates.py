@@ -1,10 +1,10 @@
-"""issued certificates
+"""issued certificates and office catalogues
 
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-02
 
-Certificates the central office issued, as the pull brings them.
+Certificates the central office issued, and the KPI catalogues it published, as the pull brings them.
 """
 from typing import Sequence, Union
 
@@ -20,6 +20,15 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
+    op.create_table('kpi_catalogue',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('csv', sa.Text(), nullable=False),
+    sa.Column('published_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('published_by', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('version')
+    )
     op.create_table('certificates',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
     sa.Column('engagement_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -48,3 +57,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_certificates_engagement_id'))
 
     op.drop_table('certificates')
+    op.drop_table('kpi_catalogue')
