@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from typing import Annotated, Iterator
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -65,6 +65,19 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as connection:
         with connection.execution_options(**{BEGIN_OPTION: "IMMEDIATE"}).begin():
             yield connection
+
+
+def serialize_writers(connection: Connection) -> None:
+    """Wait for every other writing transaction to end (PostgreSQL; SQLite's BEGIN IMMEDIATE already does).
+
+    A push reads receipts before it writes: without this, a retried push running beside the first attempt would
+    not see that attempt's receipts, apply the same ops again and fail on them. Every write takes this row lock
+    at its first change anyway (the change sequence), so taking it first costs nothing in concurrency.
+    """
+    from central_server.schema import SEQ_COUNTER, counters
+
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(counters.c.value).where(counters.c.name == SEQ_COUNTER).with_for_update())
 
 
 def get_session(request: Request) -> Iterator[Session]:

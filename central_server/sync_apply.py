@@ -26,17 +26,10 @@ from central_server.issuing import certified_engagements, changed_certificates
 from central_server.schema import assignments, op_receipts
 from central_server.scope import assigned_company_ids
 from central_server.users import User
-from consultant_app.domain.kpi import default_catalogue
-from consultant_app.domain.validation import (
-    validate_company,
-    validate_engagement,
-    validate_measurement,
-    validate_outcome,
-    validate_survey,
-)
+from consultant_app.domain.validation import Rule
 from consultant_app.store.journal import CREATE, DELETE, UPDATE, Change
 from consultant_app.store.models import SYNCED_TABLES, row_defaults, utc_now
-from consultant_app.store.queries import split_codes
+from consultant_app.sync.rules import row_errors
 from consultant_app.sync.wire import FieldConflict, Op, Reason, Receipt, from_wire, to_wire, user_fields
 
 
@@ -81,37 +74,13 @@ def _parent_company(connection: Connection, entity: str, values: dict[str, Any])
                        "The parent record is not on the server (rejected earlier, or deleted).") from None
 
 
-_VALIDATORS = {
-    "companies": lambda r: validate_company(business_no=r["business_no"] or "", name=r["name"] or "",
-                                            employees=r["employees"], supplier_tier=r["supplier_tier"],
-                                            growth_stage=r["growth_stage"]),
-    "engagements": lambda r: validate_engagement(year=r["year"], phase=r["phase"], field_code=r["field"],
-                                                 support_krw=r["support_krw"], start_date=r["start_date"],
-                                                 end_date=r["end_date"]),
-    "outcomes": lambda r: validate_outcome(financial_effect_krw=r["financial_effect_krw"], new_hires=r["new_hires"],
-                                           smart_factory_built=r["smart_factory_built"],
-                                           smart_factory_level=r["smart_factory_level"]),
-    "survey_responses": lambda r: validate_survey(satisfaction=r["satisfaction"],
-                                                  improved=list(split_codes(r["improved"]))),
-}
-
-
 def _check_rules(entity: str, row: dict[str, Any]) -> None:
-    """The domain's rules on the row as it would be stored; errors reject the op (warnings never do)."""
-    if row.get("deleted"):
-        return  # a tombstone is never judged on its values
-    if entity == "kpi_measurements":
-        definition = default_catalogue().get(row["kpi_code"])
-        if definition is None:
-            raise Rejected("unknown_kpi", f"지표 목록에 없는 KPI입니다: {row['kpi_code']}",
-                           f"No such KPI in the catalogue: {row['kpi_code']}")
-        issues = validate_measurement(definition, baseline=row["baseline"], baseline_date=row["baseline_date"],
-                                      target=row["target"], post=row["post"], post_date=row["post_date"])
-    elif entity in _VALIDATORS:
-        issues = _VALIDATORS[entity](row)
-    else:
-        return
-    errors = [i for i in issues if i.is_error]
+    """The domain's rules on the row as it would be stored (the laptop checks the same before it settles a
+    conflict); errors reject the op, warnings never do."""
+    errors = row_errors(entity, row)
+    if any(issue.rule is Rule.UNKNOWN_KPI for issue in errors):
+        raise Rejected("unknown_kpi", f"지표 목록에 없는 KPI입니다: {row['kpi_code']}",
+                       f"No such KPI in the catalogue: {row['kpi_code']}")
     if errors:
         raise Rejected("invalid", " ".join(i.message("ko") for i in errors), " ".join(i.message("en") for i in errors))
 

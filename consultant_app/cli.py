@@ -21,11 +21,10 @@ from typing import Callable, Iterator, Sequence
 from consultant_app import APP_NAME, __version__
 from consultant_app.domain.validation import ValidationFailed
 from consultant_app.errors import AppError
-from consultant_app.paths import STORE_FILE_NAME, default_data_dir
+from consultant_app.paths import OFFICE_KEYS_DIR, STORE_FILE_NAME, default_data_dir
 
 LANG_ENV = "CONSULTANT_APP_LANG"
 LOG_FILE = "consultant-app.log"
-PUBLIC_KEYS_DIR = "office-keys"  # the central office's public keys, kept by sync, used by verify
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -145,6 +144,23 @@ def build_parser(lang: str = "ko") -> argparse.ArgumentParser:
                    help=t("PDF 파일 (기본: 현재 폴더에 '차수_기업명_번호.pdf')",
                           "PDF file (default: 'year_company_number.pdf' in the current folder)"))
     p.set_defaults(handler=cmd_certificate_print)
+    p = actions.add_parser("issue", parents=[common],
+                           help=t("중앙추진본부에서 확인서를 발급받아 발급본 PDF를 만듭니다 (먼저 동기화)",
+                                  "have the central office issue the certificate and write the official PDF "
+                                  "(syncs first)"),
+                           description=t("중앙추진본부에서 확인서를 발급받아 발급본 PDF를 만듭니다 (먼저 동기화)",
+                                         "have the central office issue the certificate and write the official PDF "
+                                         "(syncs first)"))
+    p.add_argument("business_no", metavar="BUSINESS_NO")
+    p.add_argument("year", type=_positive_int, metavar="YEAR")
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help=t("PDF 파일 (기본: 현재 폴더에 '차수_기업명_번호.pdf')",
+                          "PDF file (default: 'year_company_number.pdf' in the current folder)"))
+    p.add_argument("--correct", action="store_true",
+                   help=t("발급된 확인서의 값을 고친 변경을 보내 정정본(새 판)을 발급받습니다 (이전 판은 대체됨)",
+                          "send the changes to an issued certificate's values and have a corrected version issued "
+                          "(the old one is superseded)"))
+    p.set_defaults(handler=cmd_certificate_issue)
 
     p = command("sync", "중앙추진본부 서버와 동기화합니다 (처음에는 표준 입력으로 비밀번호)",
                 "sync with the central office's server (the first time, the password from standard input)")
@@ -156,8 +172,8 @@ def build_parser(lang: str = "ko") -> argparse.ArgumentParser:
                 "check an issued certificate PDF's signature against the office's public key (offline)")
     p.add_argument("file", type=Path, metavar="FILE.pdf")
     p.add_argument("--public-key", type=Path, metavar="PEM", action="append",
-                   help=t(f"중앙추진본부의 공개 키 (PEM; 여러 번 가능; 기본: 데이터 폴더의 {PUBLIC_KEYS_DIR}/*.pem)",
-                          f"the office's public key (PEM; repeatable; default: {PUBLIC_KEYS_DIR}/*.pem in the data folder)"))
+                   help=t(f"중앙추진본부의 공개 키 (PEM; 여러 번 가능; 기본: 데이터 폴더의 {OFFICE_KEYS_DIR}/*.pem)",
+                          f"the office's public key (PEM; repeatable; default: {OFFICE_KEYS_DIR}/*.pem in the data folder)"))
     p.set_defaults(handler=cmd_verify)
 
     p = command("certificates", "조건에 맞는 모든 참여의 확인서를 만듭니다",
@@ -431,6 +447,40 @@ def cmd_certificate_print(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_certificate_issue(args: argparse.Namespace, ctx: Context) -> int:
+    from consultant_app.domain.certificate import certificate_file_name
+    from consultant_app.files import write_atomically
+    from consultant_app.services.certificates import certificate_view, find_engagement, render_pdf
+    from consultant_app.sync import credentials
+    from consultant_app.sync.certify import issue_certificate
+    from consultant_app.sync.client import CentralClient
+
+    with ctx.open_store() as store:
+        bound = store.meta(credentials.ACCOUNT_KEY)
+        server, _, user = (bound or "").rpartition("|")
+        token = credentials.load_token(ctx.data_dir, server, user) if bound else None
+        if token is None:
+            raise AppError("먼저 로그인해 동기화하세요: consultant-app sync --server 주소 --user 이름",
+                           "Log in and sync first: consultant-app sync --server URL --user NAME")
+        with store.session() as session:
+            engagement_id = find_engagement(session=session, business_no=args.business_no, year=args.year)
+        with CentralClient(server, token) as client:
+            certificate, _report = issue_certificate(store, client, engagement_id, correct=args.correct)
+        view = certificate_view(store, engagement_id)
+        if view.is_draft:
+            raise AppError(f"확인서 {certificate['number']}는 발급되었지만 이 노트북의 기록이 확인된 값과 다릅니다. "
+                           f"동기화 화면에서 남은 변경을 확인한 뒤 다시 인쇄하세요 (certificate print).",
+                           f"Certificate {certificate['number']} was issued, but this laptop's records differ from "
+                           f"the certified values. Check the changes left on the sync page, then print it again.")
+    path = args.out or Path(certificate_file_name(view.source))
+    write_atomically(path, render_pdf(view))
+    out(ctx.t(f"확인서 {certificate['number']} 제{certificate['version']}판을 발급받아 저장했습니다: {path}\n"
+              f"검증: {certificate['verify_url']}",
+              f"Certificate {certificate['number']} version {certificate['version']} issued and written: {path}\n"
+              f"Verify at: {certificate['verify_url']}"))
+    return EXIT_OK
+
+
 def _read_password(ctx: Context) -> str:
     import getpass
 
@@ -444,39 +494,16 @@ def _read_password(ctx: Context) -> str:
 
 def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     from consultant_app.store.queries import pending_changes
-    from consultant_app.sync import credentials
-    from consultant_app.sync.client import CentralClient, NotLoggedIn, sync
+    from consultant_app.sync.account import sync_account
 
-    account = credentials.account(args.server, args.user)
+    def token_saved(saved) -> None:
+        if not saved.in_keyring:
+            err(ctx.t(f"이 컴퓨터에는 OS 키링이 없어 로그인 토큰을 이 사용자만 읽을 수 있는 파일에 저장했습니다: {saved.where}",
+                      f"No OS keyring here: the login token was saved in a file only you can read: {saved.where}"))
+
     with ctx.open_store() as store:
-        bound = store.meta(credentials.ACCOUNT_KEY)
-        if bound and bound != account:
-            with store.session() as session:
-                waiting = session.exec(_waiting_ops_query()).one()
-            if waiting:
-                # Never push one consultant's changes as another, never drop them: the first must sync them.
-                raise AppError(f"이 데이터 폴더에는 {bound.split('|')[-1]}의 아직 보내지 않은 변경 {waiting:,}건이 있습니다. "
-                               f"그 계정으로 먼저 동기화하거나 다른 데이터 폴더(--data-dir)를 쓰세요. 아무것도 바꾸지 않았습니다.",
-                               f"This data folder holds {waiting:,} change(s) of {bound.split('|')[-1]} not yet synced. "
-                               f"Sync them with that account first, or use another data folder (--data-dir). "
-                               f"Nothing was changed.")
-        token = credentials.load_token(ctx.data_dir, args.server, args.user)
-        with CentralClient(args.server, token) as client:
-            if token is None:
-                token = client.login(args.user, _read_password(ctx))
-                saved = credentials.save_token(ctx.data_dir, args.server, args.user, token)
-                if not saved.in_keyring:
-                    err(ctx.t(f"이 컴퓨터에는 OS 키링이 없어 로그인 토큰을 이 사용자만 읽을 수 있는 파일에 저장했습니다: {saved.where}",
-                              f"No OS keyring here: the login token was saved in a file only you can read: {saved.where}"))
-            try:
-                report = sync(store, client)
-            except NotLoggedIn:
-                credentials.forget_token(ctx.data_dir, args.server, args.user)
-                raise
-        from consultant_app.store.models import Meta
-
-        with store.transaction() as session:
-            session.merge(Meta(key=credentials.ACCOUNT_KEY, value=account))
+        report, _saved = sync_account(store, server=args.server, user=args.user,
+                                      password=lambda: _read_password(ctx), on_token_saved=token_saved)
         with store.session() as session:
             left = pending_changes(session=session)
     out(ctx.t(f"동기화했습니다: 보냄 {report.pushed:,}건 (반영 {report.applied:,}, 충돌 {report.conflicts:,}, "
@@ -489,26 +516,15 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
-def _waiting_ops_query():
-    """SELECT how many ops the office has not applied (pending, in conflict or rejected)."""
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from consultant_app.store.models import OutboxOp
-    from consultant_app.sync.local import WAITING
-
-    return select(func.count()).select_from(OutboxOp).where(OutboxOp.status.in_(WAITING))
-
-
 def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
     from consultant_app.reports.signed_pdf import verify_pdf
     from consultant_app.sync.signing import load_public_key, public_key_id
 
-    key_files = args.public_key or sorted((ctx.data_dir / PUBLIC_KEYS_DIR).glob("*.pem"))
+    key_files = args.public_key or sorted((ctx.data_dir / OFFICE_KEYS_DIR).glob("*.pem"))
     if not key_files:
-        raise AppError(f"중앙추진본부의 공개 키가 없습니다: --public-key로 주거나 먼저 동기화하세요 ({ctx.data_dir / PUBLIC_KEYS_DIR})",
+        raise AppError(f"중앙추진본부의 공개 키가 없습니다: --public-key로 주거나 먼저 동기화하세요 ({ctx.data_dir / OFFICE_KEYS_DIR})",
                        f"No public key of the central office: give one with --public-key or sync first "
-                       f"({ctx.data_dir / PUBLIC_KEYS_DIR})")
+                       f"({ctx.data_dir / OFFICE_KEYS_DIR})")
     keys = {}
     for path in key_files:
         try:

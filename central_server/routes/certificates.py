@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from central_server.auth import CurrentUser
 from central_server.catalogue import refresh_catalogue
-from central_server.db import write_transaction
+from central_server.db import serialize_writers, write_transaction
 from central_server.errors import ApiError, not_found
 from central_server.issuing import IssueRefused, certificates, issue, supersede, valid_certificate
 from central_server.routes.attachments import blob_store
@@ -99,6 +99,7 @@ def correct_certificate(body: CorrectionRequest, request: Request, user: Current
     with write_transaction(request.app.state.engine) as connection:
         if not _visible_engagement(connection, user, body.engagement_id):
             raise not_found()
+        serialize_writers(connection)
         refresh_catalogue(connection)
         corrections = Corrections(allowed=frozenset({body.engagement_id}))
         receipts = [apply_op(connection, user, body.device_id, op, blobs=blobs, corrections=corrections)

@@ -64,7 +64,7 @@ def verify(code: str, request: Request) -> Response:
 def _html(body: dict[str, Any], newer) -> str:
     facts = body["facts"]
     status = body["status"]
-    verdict = ("ok", f"유효한 확인서입니다 (서명 확인됨).") if status == "valid" and body["signature_valid"] else \
+    verdict = ("ok", "유효한 확인서입니다 (서명 확인됨).") if status == "valid" and body["signature_valid"] else \
         ("bad", f"이 확인서는 {STATUS_KO[status]} 상태입니다." if body["signature_valid"] else
          "서명이 맞지 않습니다: 이 기록을 믿지 마세요.")
     parts = [f"<p class={verdict[0]}><b>{escape(verdict[1])}</b> "

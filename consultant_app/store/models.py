@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Column, ForeignKey, Index, String, Text, text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Text, text
 from sqlmodel import Field, SQLModel
 
 
@@ -34,6 +34,11 @@ def reference(target: str, *, nullable: bool = False) -> Any:
     """A foreign key checked at commit, so rows of one transaction may arrive in any order (imports, sync)."""
     foreign_key = ForeignKey(target, deferrable=True, initially="DEFERRED")
     return Field(default=None, sa_column=Column(String(36), foreign_key, nullable=nullable, index=True))
+
+
+def money() -> Any:
+    """An amount in won: 64-bit on PostgreSQL too (INTEGER is already 64-bit in SQLite), so billions fit."""
+    return Field(default=None, sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), nullable=True))
 
 
 # Bookkeeping columns that are not the user's data, so they never appear in a journal entry.
@@ -76,7 +81,7 @@ class Engagement(Synced, table=True):
     year: int
     phase: int | None = None
     field: str | None = None
-    support_krw: int | None = None
+    support_krw: int | None = money()
     start_date: date | None = None
     end_date: date | None = None
     status: str = Field(default="in_progress")
@@ -128,11 +133,11 @@ class Outcome(Synced, table=True):
     __table_args__ = (_live_unique("ux_outcomes_engagement", "engagement_id"),)
 
     engagement_id: str = reference("engagements.id")
-    financial_effect_krw: int | None = None
-    effect_productivity_krw: int | None = None
-    effect_labour_krw: int | None = None
-    effect_quality_krw: int | None = None
-    effect_other_krw: int | None = None
+    financial_effect_krw: int | None = money()
+    effect_productivity_krw: int | None = money()
+    effect_labour_krw: int | None = money()
+    effect_quality_krw: int | None = money()
+    effect_other_krw: int | None = money()
     assumptions: str | None = None
     new_hires: int | None = None
     smart_factory_built: bool | None = None

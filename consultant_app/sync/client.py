@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 import httpx
+from sqlalchemy.exc import IntegrityError
 
 from consultant_app.errors import AppError
 from consultant_app.files import write_atomically
@@ -45,6 +46,17 @@ class SyncCancelled(SyncFailed):
     def __init__(self) -> None:
         super().__init__("동기화를 취소했습니다. 이미 보내거나 받은 자료는 그대로이며, 다음에 이어서 합니다.",
                          "Sync cancelled. What was already sent or received is kept; the next sync goes on.")
+
+
+class KeyClash(SyncFailed):
+    """A pulled record has the same key as a local record the office has not taken."""
+
+    def __init__(self) -> None:
+        super().__init__("받은 기록이 이 컴퓨터의 보내지 않은 기록과 같은 키(사업자등록번호, 차수, 지표 등)라 저장하지 못했습니다. "
+                         "동기화 화면에서 거부된 변경을 고치거나 버린 뒤 다시 동기화하세요.",
+                         "A received record has the same key (business number, year, KPI …) as a record of this "
+                         "computer not yet on the server, so it was not saved. Fix or discard the rejected change on "
+                         "the sync page, then sync again.")
 
 
 @dataclass
@@ -204,7 +216,12 @@ def sync(store: Store, client: CentralClient, *, progress: Progress | None = Non
         if is_cancelled():
             raise SyncCancelled()
         page = client.pull(cursor(store))
-        report.pulled += apply_pull_page(store, page)
+        try:
+            report.pulled += apply_pull_page(store, page)
+        except IntegrityError as exc:
+            # A pulled record with the key of a local one the office refused (two laptops made the same company):
+            # the page was rolled back; once that local change is fixed or discarded, the next sync goes on.
+            raise KeyClash() from exc
         report.cursor = page.cursor
         notify("pull", report.pulled, report.pulled + (1 if page.more else 0))
         if not page.more:
@@ -221,5 +238,5 @@ def sync(store: Store, client: CentralClient, *, progress: Progress | None = Non
         notify("download", done, len(downloads))
     keep_office_key(store, client)
     report.retries = client.retried
-    report.broken_links = check_pulled_links(store)
+    report.broken_links = check_pulled_links(store) if report.pulled else []  # a whole-file scan: only after rows came
     return report

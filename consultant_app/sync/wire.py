@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -101,13 +102,20 @@ def to_wire(value: Any) -> Any:
 def from_wire(entity: str, values: dict[str, Any]) -> dict[str, Any]:
     """JSON values of ``entity``'s columns as the database stores them (ISO text back to dates and timestamps);
     ValueError naming the field for a value of the wrong kind."""
-    columns = PULLED_TABLES[entity].__table__.columns
+    kinds = _column_kinds(entity)
     decoded = {}
     for name, value in values.items():
-        if name not in columns:
+        kind = kinds.get(name)
+        if kind is None:
             raise ValueError(f"{entity} has no field {name!r}")
-        decoded[name] = _decode(_python_type(columns[name].type), value, name)
+        decoded[name] = _decode(kind, value, name)
     return decoded
+
+
+@lru_cache(maxsize=None)
+def _column_kinds(entity: str) -> dict[str, type]:
+    """Each column's Python type, worked out once per table (a pull decodes thousands of rows)."""
+    return {column.name: _python_type(column.type) for column in PULLED_TABLES[entity].__table__.columns}
 
 
 def _python_type(column_type: Any) -> type:

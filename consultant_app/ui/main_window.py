@@ -49,6 +49,7 @@ PAGES = (
         "consultant_app.ui.pages.certificates:CertificatesPage",
     ),
     PageSpec("data", lambda: translate("MainWindow", "가져오기·내보내기"), "consultant_app.ui.pages.data:DataPage"),
+    PageSpec("sync", lambda: translate("MainWindow", "동기화"), "consultant_app.ui.pages.sync:SyncPage"),
     PageSpec("settings", lambda: translate("MainWindow", "설정"), "consultant_app.ui.pages.settings:SettingsPage"),
 )
 

@@ -1171,6 +1171,10 @@ The deletion is recorded when you save.</translation>
         <translation>Import and export</translation>
     </message>
     <message>
+        <source>동기화</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
         <source>설정</source>
         <translation>Settings</translation>
     </message>
@@ -1442,6 +1446,256 @@ The deletion is recorded when you save.</translation>
     <message>
         <source>버전 %1</source>
         <translation>Version %1</translation>
+    </message>
+</context>
+<context>
+    <name>SyncDialogs</name>
+    <message>
+        <source>(비어 있음)</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <source>충돌 해결: %1</source>
+        <translation>Resolve conflict: %1</translation>
+    </message>
+    <message>
+        <source>같은 항목이 서버와 이 컴퓨터에서 서로 다르게 바뀌었습니다. 항목마다 남길 값을 고르세요. 고른 값은 다음 동기화 때 서버에 보냅니다.</source>
+        <translation>The same fields were changed differently on the server and on this computer. Choose the value to keep for each field; it is sent to the server at the next sync.</translation>
+    </message>
+    <message>
+        <source>항목</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>서버의 값</source>
+        <translation>Server&apos;s value</translation>
+    </message>
+    <message>
+        <source>이 컴퓨터의 값</source>
+        <translation>This computer&apos;s value</translation>
+    </message>
+    <message>
+        <source>직접 입력</source>
+        <translation>Type a value</translation>
+    </message>
+    <message>
+        <source>거부된 변경 고치기: %1</source>
+        <translation>Fix rejected change: %1</translation>
+    </message>
+    <message>
+        <source>서버가 거부한 이유: %1</source>
+        <translation>Why the server rejected it: %1</translation>
+    </message>
+    <message>
+        <source>이전 값</source>
+        <translation>Previous value</translation>
+    </message>
+    <message>
+        <source>새 값</source>
+        <translation>New value</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>대기</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>충돌</source>
+        <translation>Conflict</translation>
+    </message>
+    <message>
+        <source>거부</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>%1: 서버 &apos;%2&apos;, 이 컴퓨터 &apos;%3&apos;</source>
+        <translation>%1: server &apos;%2&apos;, this computer &apos;%3&apos;</translation>
+    </message>
+    <message>
+        <source>새 기록</source>
+        <translation>New record</translation>
+    </message>
+    <message>
+        <source>수정</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>삭제</source>
+        <translation>Deletion</translation>
+    </message>
+    <message>
+        <source>상태</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>종류</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>기록</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>바뀐 항목</source>
+        <translation>Changed fields</translation>
+    </message>
+    <message>
+        <source>내용</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>첨부 파일을 보내는 중…</source>
+        <translation>Sending attachments…</translation>
+    </message>
+    <message>
+        <source>변경을 보내는 중…</source>
+        <translation>Sending changes…</translation>
+    </message>
+    <message>
+        <source>변경을 받는 중…</source>
+        <translation>Receiving changes…</translation>
+    </message>
+    <message>
+        <source>첨부 파일을 받는 중…</source>
+        <translation>Receiving attachments…</translation>
+    </message>
+    <message>
+        <source>비밀번호</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>저장된 로그인이 있어 비밀번호 없이 동기화합니다.</source>
+        <translation>A login is kept on this computer: no password needed.</translation>
+    </message>
+    <message>
+        <source>서버 주소</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <source>사용자 이름</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>지금 동기화</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>로그아웃</source>
+        <translation>Log out</translation>
+    </message>
+    <message>
+        <source>이 컴퓨터에 저장된 로그인 토큰을 지웁니다</source>
+        <translation>Deletes the login token kept on this computer</translation>
+    </message>
+    <message>
+        <source>중앙추진본부 서버</source>
+        <translation>Central office server</translation>
+    </message>
+    <message>
+        <source>충돌 해결…</source>
+        <translation>Resolve conflict…</translation>
+    </message>
+    <message>
+        <source>고치기…</source>
+        <translation>Fix…</translation>
+    </message>
+    <message>
+        <source>다시 보내기</source>
+        <translation>Send again</translation>
+    </message>
+    <message>
+        <source>버리기…</source>
+        <translation>Discard…</translation>
+    </message>
+    <message>
+        <source>보내지 않은 변경</source>
+        <translation>Changes not yet on the server</translation>
+    </message>
+    <message>
+        <source>동기화</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>마지막 동기화: %1</source>
+        <translation>Last sync: %1</translation>
+    </message>
+    <message>
+        <source>아직 없음</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>보낼 변경 %1건 · 충돌 %2건 · 거부 %3건</source>
+        <translation>Changes to send %1 · conflicts %2 · rejected %3</translation>
+    </message>
+    <message>
+        <source>(대기 중인 변경은 앞의 %1건만 표시)</source>
+        <translation>(only the first %1 waiting changes are listed)</translation>
+    </message>
+    <message>
+        <source>충돌을 해결했습니다: %1. 다음 동기화 때 서버에 보냅니다.</source>
+        <translation>Conflict resolved: %1. It is sent to the server at the next sync.</translation>
+    </message>
+    <message>
+        <source>고친 변경을 다음 동기화 때 다시 보냅니다: %1</source>
+        <translation>The fixed change is sent again at the next sync: %1</translation>
+    </message>
+    <message>
+        <source>다음 동기화 때 다시 보냅니다: %1</source>
+        <translation>Sent again at the next sync: %1</translation>
+    </message>
+    <message>
+        <source>새 기록 &apos;%1&apos;을(를) 이 컴퓨터에서 지우고 이 변경을 버릴까요? 되돌릴 수 없습니다.</source>
+        <translation>Delete the new record &apos;%1&apos; from this computer and discard this change? This cannot be undone.</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos;의 이 변경을 버리고 이전 값으로 되돌릴까요? 되돌릴 수 없습니다.</source>
+        <translation>Discard this change of &apos;%1&apos; and go back to the previous values? This cannot be undone.</translation>
+    </message>
+    <message>
+        <source>변경 버리기</source>
+        <translation>Discard change</translation>
+    </message>
+    <message>
+        <source>변경을 버렸습니다: %1</source>
+        <translation>Change discarded: %1</translation>
+    </message>
+    <message>
+        <source>서버 주소와 사용자 이름을 입력하세요.</source>
+        <translation>Enter the server&apos;s address and your user name.</translation>
+    </message>
+    <message>
+        <source>비밀번호를 입력하세요 (처음 동기화할 때 한 번).</source>
+        <translation>Enter your password (once, for the first sync).</translation>
+    </message>
+    <message>
+        <source>서버에 연결하는 중…</source>
+        <translation>Connecting to the server…</translation>
+    </message>
+    <message>
+        <source>동기화했습니다: 보냄 %1건 (반영 %2, 충돌 %3, 거부 %4), 받음 %5건</source>
+        <translation>Synced: sent %1 (applied %2, conflicts %3, rejected %4), received %5</translation>
+    </message>
+    <message>
+        <source>충돌하거나 거부된 변경은 아래 표에서 골라 해결하세요.</source>
+        <translation>Pick conflicting or rejected changes in the table below to settle them.</translation>
+    </message>
+    <message>
+        <source>이 컴퓨터에는 OS 키링이 없어 로그인 토큰을 이 사용자만 읽을 수 있는 파일에 저장했습니다: %1</source>
+        <translation>No OS keyring here: the login token was saved in a file only you can read: %1</translation>
+    </message>
+    <message>
+        <source>동기화하지 못했습니다: %1</source>
+        <translation>Sync failed: %1</translation>
+    </message>
+    <message>
+        <source>이미 보내거나 받은 자료는 그대로 있습니다.</source>
+        <translation>What was already sent or received is kept.</translation>
+    </message>
+    <message>
+        <source>로그아웃했습니다. 다음 동기화 때 비밀번호를 입력하세요.</source>
+        <translation>Logged out. Enter your password at the next sync.</translation>
     </message>
 </context>
 <context>

@@ -17,13 +17,14 @@ import central_server.migrate as migrate
 from central_server.db import make_engine, write_transaction
 from central_server.migrate import DatabaseNotCurrent, check_current, current_revision, upgrade_database
 from central_server.schema import counters, database_metadata, metadata as server_metadata
-from consultant_app.store.models import SYNCED_TABLES, Company, Engagement, Sponsor
+from consultant_app.store.models import PULLED_TABLES, SYNCED_TABLES, Company, Engagement, Sponsor
 from consultant_app.store.queries import engagement_records, list_companies
 
 SERVER_TABLES = {"users", "tokens", "login_failures", "assignments", "row_meta", "counters", "server_audit",
                  "op_receipts"}
-# PostgreSQL keeps a Float as double precision; the same type as far as the app is concerned.
-_SAME_TYPE = {"Double": "Float"}
+# PostgreSQL keeps a Float as double precision, and amounts in won as BIGINT where SQLite's INTEGER is 64-bit
+# already: the same types as far as the app is concerned.
+_SAME_TYPE = {"Double": "Float", "BigInteger": "Integer"}
 
 
 @pytest.fixture
@@ -66,12 +67,20 @@ def test_the_synced_tables_have_the_laptops_columns_indexes_and_keys(engine, sto
     assert any(partial for *_, partial in _indexes(server, "companies"))  # the live-unique index is partial
 
 
+def test_amounts_in_won_past_32_bits_are_stored(engine):
+    """2.1 billion won is not a large financial effect: on PostgreSQL the amounts are BIGINT."""
+    money = {c["name"]: type(c["type"].as_generic()).__name__ for c in inspect(engine).get_columns("outcomes")
+             if c["name"].endswith("_krw")}
+    expected = "BigInteger" if engine.dialect.name == "postgresql" else "Integer"
+    assert len(money) == 5 and set(money.values()) == {expected}
+
+
 def test_the_migrated_database_matches_the_models_exactly(engine):
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), database_metadata()) == []
     tables = set(inspect(engine).get_table_names())
     assert set(database_metadata().tables) | {"alembic_version"} == tables
-    assert set(SYNCED_TABLES) | SERVER_TABLES <= tables
+    assert set(PULLED_TABLES) | SERVER_TABLES <= tables  # the laptop's tables, what only the office writes too
 
 
 def test_the_server_tables_stay_out_of_the_laptops_metadata():

@@ -1,5 +1,5 @@
 """issued certificates (numbers, versions, verification codes, signed facts, revocation) and published
-KPI catalogues
+KPI catalogues; amounts in won as BIGINT on PostgreSQL
 
 Revision ID: c0003
 Revises: c0002
@@ -18,7 +18,16 @@ branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 
+MONEY = {"engagements": ["support_krw"],
+         "outcomes": ["financial_effect_krw", "effect_productivity_krw", "effect_labour_krw", "effect_quality_krw",
+                      "effect_other_krw"]}
+
+
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":  # amounts in won past 2.1 billion (SQLite's INTEGER is 64-bit)
+        for table, columns in MONEY.items():
+            for column in columns:
+                op.alter_column(table, column, type_=sa.BigInteger(), existing_type=sa.Integer())
     op.create_table('kpi_catalogue',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -52,6 +61,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table, columns in MONEY.items():
+            for column in columns:
+                op.alter_column(table, column, type_=sa.Integer(), existing_type=sa.BigInteger())
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_certificates_engagement_id'))
 

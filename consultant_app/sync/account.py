@@ -1,0 +1,138 @@
+"""One sync of a data folder as one account, for the command line and the sync page alike.
+
+The data folder remembers the account its changes belong to: another consultant cannot sync it while the first
+one's changes still wait (they would go up under the wrong name, or be dropped). The login token is kept for
+the next time; a token the server no longer accepts is forgotten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import httpx
+from sqlalchemy import func
+from sqlmodel import select
+
+from consultant_app.errors import AppError
+from consultant_app.store.database import Store
+from consultant_app.store.models import Meta, OutboxOp, utc_now
+from consultant_app.sync import credentials
+from consultant_app.sync.client import (
+    CentralClient,
+    NotLoggedIn,
+    Progress,
+    SyncReport,
+    sync,
+)
+from consultant_app.sync.credentials import Saved
+from consultant_app.sync.local import WAITING
+
+LAST_AT_KEY = "sync.last_at"  # when this data folder last synced whole (UTC, ISO)
+SERVER_KEY = "sync.server"  # the server and user of that sync, so the sync page can offer them again
+USER_KEY = "sync.user"
+
+
+class AccountInUse(AppError):
+    """The data folder holds another account's changes that have not reached the office."""
+
+    def __init__(self, owner: str, waiting: int):
+        super().__init__(f"이 데이터 폴더에는 {owner}의 아직 보내지 않은 변경 {waiting:,}건이 있습니다. "
+                         f"그 계정으로 먼저 동기화하거나 다른 데이터 폴더(--data-dir)를 쓰세요. 아무것도 바꾸지 않았습니다.",
+                         f"This data folder holds {waiting:,} change(s) of {owner} not yet synced. "
+                         f"Sync them with that account first, or use another data folder (--data-dir). "
+                         f"Nothing was changed.")
+
+
+@dataclass(frozen=True, slots=True)
+class LastSync:
+    """The last whole sync of this data folder: when (UTC), with which server and user; None when never."""
+
+    at: datetime | None
+    server: str | None
+    user: str | None
+
+
+def last_sync(store: Store) -> LastSync:
+    """What the store remembers of its last whole sync."""
+    at = store.meta(LAST_AT_KEY)
+    return LastSync(datetime.fromisoformat(at) if at else None, store.meta(SERVER_KEY), store.meta(USER_KEY))
+
+
+def has_token(store: Store, server: str, user: str) -> bool:
+    """Whether a login token is kept for (server, user), so no password is needed."""
+    return bool(server and user) and credentials.load_token(store.data_dir, server, user) is not None
+
+
+def log_out(store: Store, server: str, user: str) -> None:
+    """Forget the kept token of (server, user); the next sync asks for the password again."""
+    credentials.forget_token(store.data_dir, server, user)
+
+
+def waiting_count(store: Store) -> int:
+    """How many ops the office has not applied (pending, in conflict or rejected)."""
+    with store.session() as session:
+        return session.exec(select(func.count()).select_from(OutboxOp).where(OutboxOp.status.in_(WAITING))).one()
+
+
+def _set_meta(store: Store, values: dict[str, str]) -> None:
+    with store.transaction() as session:
+        for key, value in values.items():
+            session.merge(Meta(key=key, value=value))
+
+
+def _check_owner(store: Store, account: str) -> None:
+    bound = store.meta(credentials.ACCOUNT_KEY)
+    if bound and bound != account:
+        waiting = waiting_count(store)
+        if waiting:
+            # Never push one consultant's changes as another, never drop them: the first must sync them.
+            raise AccountInUse(bound.split("|")[-1], waiting)
+
+
+def sync_account(store: Store, *, server: str, user: str, password: Callable[[], str] | None = None,
+                 progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+                 on_token_saved: Callable[[Saved], None] | None = None,
+                 transport: httpx.BaseTransport | None = None) -> tuple[SyncReport, Saved | None]:
+    """Sync ``store`` as ``user`` of ``server``: the kept token, else a login with ``password()`` (its token kept).
+
+    Returns the report and where a new token went (None when a kept one was used). NotLoggedIn when there is no
+    token and no ``password``, or the server refuses the token (then it is forgotten); AccountInUse when another
+    account's changes wait here.
+    """
+    server = server.strip().rstrip("/")
+    user = user.strip()
+    if not server or not user:
+        raise AppError("서버 주소와 사용자 이름을 입력하세요.", "Enter the server's address and your user name.")
+    account = credentials.account(server, user)
+    _check_owner(store, account)
+    token = credentials.load_token(store.data_dir, server, user)
+    saved = None
+    bound = False
+
+    def notify(phase: str, done: int, total: int) -> None:
+        nonlocal bound
+        if not bound:
+            # The server has accepted this account's token: from now on the folder's waiting changes are its own.
+            _set_meta(store, {credentials.ACCOUNT_KEY: account})
+            bound = True
+        if progress is not None:
+            progress(phase, done, total)
+
+    with CentralClient(server, token, transport=transport) as client:
+        if token is None:
+            if password is None:
+                raise NotLoggedIn()
+            token = client.login(user, password())
+            saved = credentials.save_token(store.data_dir, server, user, token)
+            if on_token_saved is not None:
+                on_token_saved(saved)
+        try:
+            report = sync(store, client, progress=notify, cancelled=cancelled)
+        except NotLoggedIn:
+            credentials.forget_token(store.data_dir, server, user)
+            raise
+    _set_meta(store, {credentials.ACCOUNT_KEY: account, LAST_AT_KEY: utc_now().isoformat(),
+                      SERVER_KEY: server, USER_KEY: user})
+    return report, saved
