@@ -70,11 +70,13 @@ def upsert_row_meta(connection: Connection, rows: list[dict]) -> None:
     connection.execute(statement, rows)
 
 
-def record_changes(connection: Connection, changes: list[Change], *, actor: str) -> int:
+def record_changes(connection: Connection, changes: list[Change], *, actor: str,
+                   known_companies: dict[tuple[str, str], str | None] | None = None) -> int:
     """Journal ``changes`` (rows already written) in the caller's transaction; returns the last seq taken.
 
     Change ``i`` gets seq ``last - len(changes) + 1 + i``; each changed row's ``version`` goes up by one per
     change, its row_meta points at its newest seq and company, and each change gets a server_audit row.
+    ``known_companies`` gives rows' companies the caller already knows ((entity, row id) -> company id).
     """
     if not changes:
         return 0
@@ -83,7 +85,13 @@ def record_changes(connection: Connection, changes: list[Change], *, actor: str)
     by_entity: dict[str, list[str]] = defaultdict(list)
     for change in changes:
         by_entity[change.entity].append(change.row_id)
-    companies = {entity: company_of_rows(connection, entity, ids) for entity, ids in by_entity.items()}
+    known = known_companies or {}
+    companies = {entity: {row_id: known[(entity, row_id)] for row_id in ids if (entity, row_id) in known}
+                 for entity, ids in by_entity.items()}
+    for entity, ids in by_entity.items():
+        unknown = [row_id for row_id in ids if row_id not in companies[entity]]
+        if unknown:
+            companies[entity].update(company_of_rows(connection, entity, unknown))
     for entity, ids in by_entity.items():
         table = SYNCED_TABLES[entity].__table__
         connection.execute(update(table).where(table.c.id == bindparam("_id"))

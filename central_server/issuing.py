@@ -160,6 +160,12 @@ def supersede(connection: Connection, certificate: dict, *, actor: str, key: Ed2
     return new
 
 
+def certified_engagement_ids(connection: Connection) -> set[str]:
+    """Every engagement with a valid certificate."""
+    return set(connection.execute(select(certificates.c.engagement_id).where(certificates.c.status == "valid"))
+               .scalars())
+
+
 def certified_engagements(connection: Connection, entity: str, rows: list[dict]) -> set[str]:
     """The engagements with a valid certificate whose facts these rows (before and after a change) feed."""
     engagements = SYNCED_TABLES["engagements"].__table__

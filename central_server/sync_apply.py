@@ -22,7 +22,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from central_server.blobs import BlobStore, is_digest
 from central_server.changes import company_of_rows, record_changes
-from central_server.issuing import certified_engagements, changed_certificates
+from central_server.issuing import certified_engagement_ids, certified_engagements, changed_certificates
 from central_server.schema import assignments, op_receipts
 from central_server.scope import assigned_company_ids
 from central_server.users import User
@@ -50,11 +50,8 @@ def _row(connection: Connection, entity: str, row_id: str) -> dict | None:
     return dict(found) if found else None
 
 
-def _visible(connection: Connection, user: User, company_id: str | None) -> bool:
-    if user.sees_everything or company_id is None:
-        return True
-    return connection.execute(assigned_company_ids(user).where(assignments.c.company_id == company_id)).first() \
-        is not None
+def _visible(batch: Batch, company_id: str | None) -> bool:
+    return batch.visible is None or company_id is None or company_id in batch.visible
 
 
 def _parent_company(connection: Connection, entity: str, values: dict[str, Any]) -> str | None:
@@ -123,10 +120,43 @@ class Corrections:
     changed: dict[str, dict] = field(default_factory=dict)  # engagement id -> its certificate until now
 
 
-def _check_certified(connection: Connection, op: Op, before: dict | None, corrections: Corrections | None) -> None:
+@dataclass
+class Batch:
+    """What every op of one push shares, looked up once rather than op by op."""
+
+    blobs: BlobStore
+    certified: set[str]  # engagements with a valid certificate
+    receipts: dict[str, tuple[str, str]]  # op id -> (user id, receipt JSON) of ops the server has answered
+    visible: set[str] | None  # the companies the user may see (None: every one)
+    corrections: Corrections | None = None
+
+
+def open_batch(connection: Connection, user: User, ops: list[Op], *, blobs: BlobStore,
+               corrections: Corrections | None = None) -> Batch:
+    """The receipts of these op ids, the user's companies and the certified engagements, each in one query."""
+    receipts: dict[str, tuple[str, str]] = {}
+    op_ids = list(dict.fromkeys(op.op_id for op in ops))
+    for start in range(0, len(op_ids), 500):
+        receipts.update((op_id, (user_id, receipt)) for op_id, user_id, receipt in connection.execute(
+            select(op_receipts.c.op_id, op_receipts.c.user_id, op_receipts.c.receipt)
+            .where(op_receipts.c.op_id.in_(op_ids[start:start + 500]))))
+    visible = None if user.sees_everything else set(connection.execute(assigned_company_ids(user)).scalars())
+    return Batch(blobs=blobs, certified=certified_engagement_ids(connection), receipts=receipts, visible=visible,
+                 corrections=corrections)
+
+
+def _check_certified(connection: Connection, op: Op, before: dict | None, batch: Batch) -> None:
     """Refuse a change to what a valid certificate certifies, unless it is an allowed correction."""
+    if not batch.certified:
+        return  # no certificate stands: nothing is locked
+    if op.entity in ("kpi_measurements", "outcomes", "engagements"):
+        key = "id" if op.entity == "engagements" else "engagement_id"
+        named = {r.get(key) for r in (before, {"id": op.row_id, **{k: v[1] for k, v in op.changes.items()}}) if r}
+        if not named & batch.certified:
+            return  # the row feeds no certified engagement, before or after the change
     after = _row(connection, op.entity, op.row_id)
     engagements = certified_engagements(connection, op.entity, [r for r in (before, after) if r])
+    corrections = batch.corrections
     for certificate in changed_certificates(connection, engagements):
         if corrections is None or certificate["engagement_id"] not in corrections.allowed:
             number = f"{certificate['number']} v{certificate['version']}"
@@ -138,19 +168,17 @@ def _check_certified(connection: Connection, op: Op, before: dict | None, correc
         corrections.changed[certificate["engagement_id"]] = certificate
 
 
-def apply_op(connection: Connection, user: User, device_id: str, op: Op, *, blobs: BlobStore,
-             corrections: Corrections | None = None) -> Receipt:
+def apply_op(connection: Connection, user: User, device_id: str, op: Op, batch: Batch) -> Receipt:
     """Apply one op in a savepoint; its receipt is stored with it."""
-    stored = connection.execute(select(op_receipts.c.user_id, op_receipts.c.receipt)
-                                .where(op_receipts.c.op_id == op.op_id)).first()
+    stored = batch.receipts.get(op.op_id)
     if stored is not None:
-        if stored.user_id != user.id:
+        if stored[0] != user.id:
             return Receipt(op_id=op.op_id, status="rejected", reason=Reason(
                 code="op_id_taken", ko="이 변경 번호는 다른 사용자가 이미 썼습니다.", en="Another user already used this op id."))
-        return Receipt.model_validate_json(stored.receipt)
+        return Receipt.model_validate_json(stored[1])
     savepoint = connection.begin_nested()
     try:
-        receipt = _apply(connection, user, op, blobs, corrections)
+        receipt = _apply(connection, user, op, batch)
     except Rejected as rejected:
         savepoint.rollback()
         receipt = Receipt(op_id=op.op_id, status="rejected", reason=rejected.reason)
@@ -166,12 +194,14 @@ def apply_op(connection: Connection, user: User, device_id: str, op: Op, *, blob
             en="A record with the same key (business number, year, KPI …) is already on the server."))
     else:
         savepoint.commit()
+    stored = receipt.model_dump_json()
     connection.execute(insert(op_receipts).values(op_id=op.op_id, user_id=user.id, device_id=device_id,
-                                                  at=utc_now(), receipt=receipt.model_dump_json()))
+                                                  at=utc_now(), receipt=stored))
+    batch.receipts[op.op_id] = (user.id, stored)  # the same op twice in one batch: the second gets this answer
     return receipt
 
 
-def _apply(connection: Connection, user: User, op: Op, blobs: BlobStore, corrections: Corrections | None) -> Receipt:
+def _apply(connection: Connection, user: User, op: Op, batch: Batch) -> Receipt:
     fields = user_fields(op.entity)
     if not fields:
         raise Rejected("unknown_entity", f"알 수 없는 종류의 기록입니다: {op.entity}", f"Unknown kind of record: {op.entity}")
@@ -188,12 +218,12 @@ def _apply(connection: Connection, user: User, op: Op, blobs: BlobStore, correct
         if op.action != CREATE:
             raise Rejected(*NOT_FOUND)
         company_id = _parent_company(connection, op.entity, new_values)
-        if not _visible(connection, user, company_id):
+        if not _visible(batch, company_id):
             raise Rejected("parent_not_found", "상위 기록이 서버에 없습니다 (먼저 거부되었거나 삭제됨).",
                            "The parent record is not on the server (rejected earlier, or deleted).")
     else:
         company_id = company_of_rows(connection, op.entity, [op.row_id])[op.row_id]
-        if not _visible(connection, user, company_id):
+        if not _visible(batch, company_id):
             raise Rejected(*NOT_FOUND)
     writes, conflicts = _merge(current, op, new_values)
     table = SYNCED_TABLES[op.entity].__table__
@@ -203,24 +233,28 @@ def _apply(connection: Connection, user: User, op: Op, blobs: BlobStore, correct
                "updated_at": now, "version": 0, "deleted": bool(writes.get("deleted", False))}
         _check_rules(op.entity, row)
         if op.entity == "attachments":
-            _check_attachment(blobs, row)
+            _check_attachment(batch.blobs, row)
         connection.execute(insert(table).values(**row))
         if op.entity == "companies" and not user.sees_everything:
             connection.execute(insert(assignments).values(user_id=user.id, company_id=op.row_id, assigned_at=now))
+            batch.visible.add(op.row_id)
     elif writes:
         _check_rules(op.entity, {**current, **writes})
         if op.entity == "attachments" and {"sha256", "size_bytes", "deleted"} & writes.keys():
-            _check_attachment(blobs, {**current, **writes})
+            _check_attachment(batch.blobs, {**current, **writes})
         connection.execute(update(table).where(table.c.id == op.row_id).values(**writes, updated_at=now))
     if current is None or writes:
-        _check_certified(connection, op, current, corrections)
+        _check_certified(connection, op, current, batch)
         action = CREATE if current is None else (DELETE if writes.get("deleted") is True else UPDATE)
         changes = {name: [to_wire(current[name]) if current else None, to_wire(value)] for name, value in writes.items()}
+        # The row's company is known unless the op moved it to another parent (then it is looked up again).
+        moved = {"company_id", "engagement_id"} & writes.keys() and current is not None
+        known = {} if moved else {(op.entity, op.row_id): op.row_id if op.entity == "companies" else company_id}
         seq = record_changes(connection, [Change(op.entity, op.row_id, action, changes, op.base_version)],
-                             actor=user.username)
+                             actor=user.username, known_companies=known)
+        version = (current["version"] if current else 0) + 1
     else:
-        seq = None
-    version = connection.execute(select(table.c.version).where(table.c.id == op.row_id)).scalar()
+        seq, version = None, current["version"]
     if conflicts:
         return Receipt(op_id=op.op_id, status="conflict", version=version, seq=seq, conflicts=conflicts)
     return Receipt(op_id=op.op_id, status="applied", version=version, seq=seq)

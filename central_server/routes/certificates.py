@@ -15,7 +15,7 @@ from central_server.errors import ApiError, not_found
 from central_server.issuing import IssueRefused, certificates, issue, supersede, valid_certificate
 from central_server.routes.attachments import blob_store
 from central_server.scope import assigned_company_ids
-from central_server.sync_apply import Corrections, apply_op
+from central_server.sync_apply import Corrections, apply_op, open_batch
 from central_server.users import User
 from consultant_app.store.models import SYNCED_TABLES
 from consultant_app.sync.wire import MAX_OPS_PER_PUSH, Op, Receipt
@@ -102,8 +102,8 @@ def correct_certificate(body: CorrectionRequest, request: Request, user: Current
         serialize_writers(connection)
         refresh_catalogue(connection)
         corrections = Corrections(allowed=frozenset({body.engagement_id}))
-        receipts = [apply_op(connection, user, body.device_id, op, blobs=blobs, corrections=corrections)
-                    for op in body.ops]
+        shared = open_batch(connection, user, body.ops, blobs=blobs, corrections=corrections)
+        receipts = [apply_op(connection, user, body.device_id, op, shared) for op in body.ops]
         try:
             old = corrections.changed.get(body.engagement_id)
             row = (supersede(connection, old, actor=user.username, key=request.app.state.signing_key,

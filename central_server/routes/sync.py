@@ -14,7 +14,7 @@ from central_server.db import serialize_writers, write_transaction
 from central_server.routes.attachments import blob_store
 from central_server.schema import row_meta
 from central_server.scope import assigned_company_ids
-from central_server.sync_apply import apply_op
+from central_server.sync_apply import apply_op, open_batch
 from central_server.users import User
 from consultant_app.store.models import PULLED_TABLES
 from consultant_app.sync.wire import MAX_ROWS_PER_PULL, PulledRow, PullPage, PushRequest, PushResponse
@@ -31,7 +31,8 @@ def push(batch: PushRequest, request: Request, user: CurrentUser) -> PushRespons
     with write_transaction(request.app.state.engine) as connection:
         serialize_writers(connection)  # a retried push beside its first attempt sees that attempt's receipts
         refresh_catalogue(connection)  # KPIs are judged by the newest catalogue the office published
-        receipts = [apply_op(connection, user, batch.device_id, op, blobs=blobs) for op in batch.ops]
+        shared = open_batch(connection, user, batch.ops, blobs=blobs)
+        receipts = [apply_op(connection, user, batch.device_id, op, shared) for op in batch.ops]
     return PushResponse(receipts=receipts)
 
 
