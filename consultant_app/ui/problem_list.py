@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from consultant_app.io import ImportProblem
 from consultant_app.ui.i18n import format_number, translate
+from consultant_app.ui.models.list_table import ListTableModel
 
 ERROR_COLOR = QColor(176, 0, 32)
 WARNING_COLOR = QColor(140, 90, 0)
@@ -67,28 +68,11 @@ COLUMNS = (
 FILE_COLUMN, ROW_COLUMN, MESSAGE_COLUMN = 1, 2, 4
 
 
-class ProblemModel(QAbstractTableModel):
+class ProblemModel(ListTableModel[ProblemRow]):
     """Problems over a plain list; sorting sorts the list itself (no proxy: fast with many rows)."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list[ProblemRow] = []
-        self._sort: tuple[int, Qt.SortOrder] = (FILE_COLUMN, Qt.SortOrder.AscendingOrder)
-
-    def set_rows(self, rows: list[ProblemRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._sort_rows()
-        self.endResetModel()
-
-    def rows(self) -> list[ProblemRow]:
-        return list(self._rows)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        super().__init__(COLUMNS, parent, sort=(FILE_COLUMN, Qt.SortOrder.AscendingOrder))
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -101,22 +85,6 @@ class ProblemModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == ROW_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section].title()
-        return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
-        self._sort = (column, order)
-        self._sort_rows()
-        self.layoutChanged.emit()
-
-    def _sort_rows(self) -> None:
-        column, order = self._sort
-        self._rows.sort(key=COLUMNS[column].key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     def as_text(self, rows: Iterable[int] | None = None) -> str:
         """Tab-separated lines with a header, for the clipboard (all rows, or the given ones)."""

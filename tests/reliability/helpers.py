@@ -33,6 +33,7 @@ from consultant_app.store.models import (
 )
 from consultant_app.sync.client import CentralClient
 from consultant_app.sync.wire import PullPage
+from tests.server.test_sync import content as synced_content
 
 PASSWORD = "correct horse 1"
 BOOKKEEPING = ("version", "created_at", "updated_at")
@@ -71,14 +72,7 @@ def _engine(store_or_engine) -> Engine:
 
 def content(store_or_engine, *, exclude=BOOKKEEPING) -> dict[str, dict[str, dict]]:
     """Every synced row by table and id, by content (bookkeeping columns left out unless ``exclude=()``)."""
-    found = {}
-    with _engine(store_or_engine).connect() as connection:
-        for entity, model in SYNCED_TABLES.items():
-            table = model.__table__
-            found[entity] = {r["id"]: {k: (v.isoformat() if hasattr(v, "isoformat") else v)
-                                       for k, v in r.items() if k not in exclude}
-                             for r in connection.execute(select(table)).mappings()}
-    return found
+    return synced_content(store_or_engine, exclude=exclude)
 
 
 def row_counts(store_or_engine) -> dict[str, int]:

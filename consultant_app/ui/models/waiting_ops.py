@@ -6,13 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from consultant_app.sync.labels import field_title
 from consultant_app.sync.resolve import WaitingOp
 from consultant_app.sync.values import display_value
 from consultant_app.ui.i18n import translate
+from consultant_app.ui.models.list_table import ListTableModel
 
 
 def value_text(op: WaitingOp, field: str, value: Any, lang: str) -> str:
@@ -60,27 +61,12 @@ COLUMNS = (
 )
 
 
-class WaitingOpsModel(QAbstractTableModel):
+class WaitingOpsModel(ListTableModel[WaitingOp]):
     """The waiting changes over a plain list."""
 
     def __init__(self, lang: str, parent=None):
-        super().__init__(parent)
+        super().__init__(COLUMNS, parent)
         self.lang = lang
-        self._rows: list[WaitingOp] = []
-
-    def set_rows(self, rows: list[WaitingOp]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[WaitingOp]:
-        return list(self._rows)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -90,10 +76,4 @@ class WaitingOpsModel(QAbstractTableModel):
             return COLUMNS[index.column()].text(op, self.lang)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0:
             return QBrush(STATUS_COLORS[op.status])
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section].title()
         return None

@@ -29,10 +29,11 @@ from consultant_app.errors import AppError
 from consultant_app.ui.context import AppContext
 from consultant_app.ui.files import open_with_system
 from consultant_app.ui.i18n import format_number, translate
+from consultant_app.ui.models.list_table import ListTableModel
 from consultant_app.ui.pages.base import Page
-from consultant_app.ui.widgets.page_parts import page_title, refill_choices
 from consultant_app.ui.progress import InlineProgress
 from consultant_app.ui.tasks import TaskHandle, TaskState
+from consultant_app.ui.widgets.page_parts import page_title, refill_choices
 
 ELIGIBLE_COLOR = QColor(27, 127, 59)
 MISSING_COLOR = QColor(176, 0, 32)
@@ -99,26 +100,11 @@ COLUMNS = (
 STATUS_COLUMN = len(COLUMNS) - 1
 
 
-class CertificateRowsModel(QAbstractTableModel):
+class CertificateRowsModel(ListTableModel[CertificateRow]):
     """Engagements over a plain list; sorting sorts the list itself."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list[CertificateRow] = []
-
-    def set_rows(self, rows: list[CertificateRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[CertificateRow]:
-        return list(self._rows)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        super().__init__(COLUMNS, parent)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -132,17 +118,6 @@ class CertificateRowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == STATUS_COLUMN:
             return QBrush(ELIGIBLE_COLOR if row.eligible else MISSING_COLOR)
         return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section].title()
-        return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
-        self._rows.sort(key=COLUMNS[column].key, reverse=order == Qt.SortOrder.DescendingOrder)
-        self.layoutChanged.emit()
 
 
 def _table(model: QAbstractTableModel, name: str) -> QTableView:
