@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
-from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
 from central_server import SERVER_NAME, __version__
 from central_server.commands import COMMANDS, Context
-from consultant_app.cli import EXIT_ERROR, EXIT_USAGE, _argparse_language, _language, _safe_output
-from consultant_app.errors import AppError
+from consultant_app.cli import (
+    EXIT_USAGE,
+    _argparse_language,
+    _language,
+    _safe_output,
+)
 
 LANG_ENV = "CONSULTANT_CENTRAL_LANG"
 LOG_FILE = "consultant-central.log"
@@ -172,44 +174,17 @@ def run_command(key: str, args: argparse.Namespace, ctx: Context) -> int:
     """Run a command; every error becomes one clear line on stderr and exit 1, never a traceback."""
     from sqlalchemy.exc import OperationalError
 
-    try:
-        return COMMANDS[key](args, ctx)
-    except AppError as exc:
-        _err(exc.message(ctx.lang))
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        _err(ctx.t(f"데이터베이스에 연결하거나 쓸 수 없습니다: {reason}",
-                   f"The database cannot be reached or written: {reason}"))
-    except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        _err(ctx.t(f"파일 작업에 실패했습니다: {where}{exc.strerror or exc}",
-                   f"A file operation failed: {where}{exc.strerror or exc}"))
-    except KeyboardInterrupt:
-        _err(ctx.t("중단했습니다.", "Interrupted."))
-        return 130
-    except Exception as exc:  # the last resort: one line here, the traceback in the log
-        log = _log_exception(ctx)
-        where = ctx.t(f" 자세한 내용: {log}", f" Details: {log}") if log else ""
-        _err(ctx.t(f"예기치 않은 오류: {type(exc).__name__}: {exc}.{where}",
-                   f"Unexpected error: {type(exc).__name__}: {exc}.{where}"))
-    return EXIT_ERROR
+    from consultant_app.command_errors import run_reporting_errors
 
-
-def _err(line: str) -> None:
-    print(line, file=sys.stderr)
-
-
-def _log_exception(ctx: Context) -> Path | None:
-    """Append the current exception's traceback to ``<data-dir>/logs/consultant-central.log``."""
-    try:
-        log = ctx.settings().data_dir / "logs" / LOG_FILE
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with log.open("a", encoding="utf-8") as handle:
-            handle.write(f"--- {datetime.now().isoformat(timespec='seconds')} {SERVER_NAME} {__version__} "
-                         f"{' '.join(sys.argv[1:])}\n{traceback.format_exc()}\n")
-    except (OSError, AppError):
+    def explain(exc: BaseException) -> list[str] | None:
+        if isinstance(exc, OperationalError):
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            return [ctx.t(f"데이터베이스에 연결하거나 쓸 수 없습니다: {reason}",
+                          f"The database cannot be reached or written: {reason}")]
         return None
-    return log
+
+    return run_reporting_errors(lambda: COMMANDS[key](args, ctx), lang=ctx.lang, program=f"{SERVER_NAME} {__version__}",
+                                log_path=lambda: ctx.settings().data_dir / "logs" / LOG_FILE, explain=explain)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import sys
-import traceback
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -284,42 +283,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_command(handler: Callable[[argparse.Namespace, Context], int], args: argparse.Namespace,
                 ctx: Context) -> int:
     """Run a command; every error becomes one clear line on stderr and exit 1, never a traceback."""
-    try:
-        return handler(args, ctx)
-    except AppError as exc:
-        err(exc.message(ctx.lang))
-    except ValidationFailed as exc:
-        for issue in exc.errors or exc.issues:
-            err(issue.message(ctx.lang))
-    except OSError as exc:
-        if isinstance(exc, BrokenPipeError):  # e.g. piped into ``head``
-            sys.stdout = open(os.devnull, "w")
-            return EXIT_ERROR
-        where = f"{exc.filename}: " if exc.filename else ""
-        err(ctx.t(f"파일 작업에 실패했습니다: {where}{exc.strerror or exc}",
-                  f"A file operation failed: {where}{exc.strerror or exc}"))
-    except KeyboardInterrupt:
-        err(ctx.t("중단했습니다.", "Interrupted."))
-        return 130
-    except Exception as exc:  # the last resort: one line here, the traceback in the log
-        log = _log_exception(ctx)
-        where = ctx.t(f" 자세한 내용: {log}", f" Details: {log}") if log else ""
-        err(ctx.t(f"예기치 않은 오류: {type(exc).__name__}: {exc}.{where}",
-                  f"Unexpected error: {type(exc).__name__}: {exc}.{where}"))
-    return EXIT_ERROR
+    from consultant_app.command_errors import run_reporting_errors
 
-
-def _log_exception(ctx: Context) -> Path | None:
-    """Append the current exception's traceback to ``<data-dir>/logs/consultant-app.log``."""
-    log = ctx.data_dir / "logs" / LOG_FILE
-    try:
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with log.open("a", encoding="utf-8") as handle:
-            handle.write(f"--- {datetime.now().isoformat(timespec='seconds')} {APP_NAME} {__version__} "
-                         f"{' '.join(sys.argv[1:])}\n{traceback.format_exc()}\n")
-    except OSError:
+    def explain(exc: BaseException) -> list[str] | None:
+        if isinstance(exc, ValidationFailed):
+            return [issue.message(ctx.lang) for issue in exc.errors or exc.issues]
         return None
-    return log
+
+    return run_reporting_errors(lambda: handler(args, ctx), lang=ctx.lang, program=f"{APP_NAME} {__version__}",
+                                log_path=lambda: ctx.data_dir / "logs" / LOG_FILE, explain=explain)
 
 
 def _safe_output() -> None:
@@ -430,7 +402,12 @@ def cmd_report_programme(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_certificate_print(args: argparse.Namespace, ctx: Context) -> int:
     from consultant_app.domain.certificate import NotEligible, certificate_file_name
     from consultant_app.files import write_atomically
-    from consultant_app.services.certificates import certificate_view, find_engagement, not_eligible_message, render_pdf
+    from consultant_app.services.certificates import (
+        certificate_view,
+        find_engagement,
+        not_eligible_message,
+        render_pdf,
+    )
 
     with ctx.open_store() as store:
         with store.session() as session:
@@ -450,7 +427,11 @@ def cmd_certificate_print(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_certificate_issue(args: argparse.Namespace, ctx: Context) -> int:
     from consultant_app.domain.certificate import certificate_file_name
     from consultant_app.files import write_atomically
-    from consultant_app.services.certificates import certificate_view, find_engagement, render_pdf
+    from consultant_app.services.certificates import (
+        certificate_view,
+        find_engagement,
+        render_pdf,
+    )
     from consultant_app.sync import credentials
     from consultant_app.sync.certify import issue_certificate
     from consultant_app.sync.client import CentralClient
@@ -609,7 +590,12 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
-    from consultant_app.store.backup import StoreCorrupt, backup_file, integrity_problem, latest_backup
+    from consultant_app.store.backup import (
+        StoreCorrupt,
+        backup_file,
+        integrity_problem,
+        latest_backup,
+    )
 
     source = ctx.require_store_file()
     problem = integrity_problem(source)
@@ -667,7 +653,11 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     from sqlmodel import select
 
     from consultant_app.report_text import render_table
-    from consultant_app.store.backup import StoreCorrupt, integrity_problem, latest_backup
+    from consultant_app.store.backup import (
+        StoreCorrupt,
+        integrity_problem,
+        latest_backup,
+    )
     from consultant_app.store.models import SYNCED_TABLES
     from consultant_app.store.queries import pending_changes
 
