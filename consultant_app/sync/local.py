@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from consultant_app.store.database import Store
 from consultant_app.store.models import PULLED_TABLES, SYNCED_TABLES, Meta, OutboxOp
+from consultant_app.sync.merge import fold, local_twins
 from consultant_app.sync.wire import Op, PullPage, Receipt, from_wire
 
 CURSOR_KEY = "sync.cursor"
@@ -102,7 +103,7 @@ def apply_pull_page(store: Store, page: PullPage) -> int:
         driver.execute("PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
-                written = _write_rows(connection, by_entity)
+                written = _write_rows(connection, by_entity, actor=store.actor, device_id=store.device_id)
                 value = str(page.cursor)
                 meta = Meta.__table__
                 if connection.execute(select(meta.c.key).where(meta.c.key == CURSOR_KEY)).first():
@@ -114,7 +115,7 @@ def apply_pull_page(store: Store, page: PullPage) -> int:
     return written
 
 
-def _write_rows(connection: Connection, by_entity: dict[str, list[dict]]) -> int:
+def _write_rows(connection: Connection, by_entity: dict[str, list[dict]], *, actor: str, device_id: str) -> int:
     keys = {(entity, row["id"]) for entity, rows in by_entity.items() for row in rows}
     protected = _protected_fields(connection, keys)
     written = 0
@@ -125,14 +126,25 @@ def _write_rows(connection: Connection, by_entity: dict[str, list[dict]]) -> int
         for start in range(0, len(ids), 500):
             present.update(connection.execute(select(table.c.id).where(table.c.id.in_(ids[start:start + 500])))
                            .scalars())
-        new = [row for row in rows if row["id"] not in present]
-        if new:
-            connection.execute(insert(table), new)
+        # Changed rows first: a record the office deleted and made again comes as a tombstone and a new row
+        # with its key, and the tombstone must free the key before the new row takes it.
         for row in rows:
             if row["id"] in present:
-                kept = protected.get((entity, row["id"]), set())
-                values = {k: v for k, v in row.items() if k != "id" and k not in kept}
+                local_fields = protected.get((entity, row["id"]), set())
+                values = {k: v for k, v in row.items() if k != "id" and k not in local_fields}
                 connection.execute(update(table).where(table.c.id == row["id"]).values(**values))
+        new = [row for row in rows if row["id"] not in present]
+        shown_here = {}
+        if entity in SYNCED_TABLES:
+            by_id = {row["id"]: row for row in new}
+            for office_id, twin in local_twins(connection, entity, new).items():
+                shown_here[office_id] = fold(connection, entity, twin, by_id[office_id], actor=actor,
+                                             device_id=device_id)
+        if new:
+            connection.execute(insert(table), new)
+        for office_id, values in shown_here.items():
+            if values:  # disagreeing fields show this laptop's values until a person settles the conflict
+                connection.execute(update(table).where(table.c.id == office_id).values(**values))
         written += len(rows)
     return written
 

@@ -11,7 +11,6 @@ from sqlmodel import select
 from consultant_app.services.companies import CompanyDraft, load_company, save_company
 from consultant_app.store.models import Company, Engagement, OutboxOp
 from consultant_app.sync.account import sync_account
-from consultant_app.sync.client import KeyClash
 from consultant_app.sync.resolve import (
     discard_rejected,
     fix_rejected,
@@ -92,19 +91,18 @@ def test_a_fixed_parent_and_a_retried_child_reach_the_server(kim, tmp_path):
     store.close(), other.close()
 
 
-def test_a_discarded_duplicate_leaves_the_laptop_as_the_server_is(kim, tmp_path):
+def test_a_duplicate_from_another_laptop_folds_into_the_servers_and_settles_as_a_conflict(kim, tmp_path):
     first, second = laptop(tmp_path, "a"), laptop(tmp_path, "b")
-    save_company(first, CompanyDraft(business_no=NUMBER, name="한빛정밀"))
+    company_id = save_company(first, CompanyDraft(business_no=NUMBER, name="한빛정밀"))
     synced(first, kim)
     save_company(second, CompanyDraft(business_no=NUMBER, name="한빛정밀 (중복)"))  # before it saw the first
+    # The second's own is refused as a duplicate; the pull then folds it into the first's, keeping its name.
+    assert synced(second, kim).rejected == 1
+    [op] = waiting_ops(second)
+    assert (op.status, op.row_id) == ("conflict", company_id)
     with second.session() as session:
-        duplicate = session.exec(select(Company).where(Company.name == "한빛정밀 (중복)")).one()
-    # The second's own is rejected as a duplicate, and the first's cannot be pulled beside it until it goes.
-    with pytest.raises(KeyClash):
-        synced(second, kim)
-    [op] = [o for o in waiting_ops(second) if o.status == "rejected"]
-    assert op.reason.code == "duplicate" and op.row_id == duplicate.id
-    assert discard_rejected(second, op.op_id) == 1
+        assert [c.id for c in session.exec(select(Company)).all()] == [company_id]
+    resolve_conflict(second, op.op_id, {"name": "한빛정밀"})
     synced(second, kim)
     assert content(second) == content(first) == content(kim.engine)
     first.close(), second.close()

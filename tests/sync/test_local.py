@@ -125,3 +125,16 @@ def test_an_engagement_saved_after_a_pull_journals_against_the_offices_version(s
     ops = outgoing_ops(store, limit=10)
     update = next(o for o in ops if o.entity == "companies")
     assert update.base_version == 3 and update.changes["name"] == ["원격정밀", "고친이름"]
+
+
+def test_a_record_deleted_and_made_again_at_the_office_arrives_in_one_page(store):
+    old, new = str(uuid.uuid4()), str(uuid.uuid4())
+    apply_pull_page(store, PullPage(rows=[PulledRow(entity="companies", seq=1, row=company_row(old))],
+                                    cursor=1, more=False))
+    # the new row comes first in the page: the tombstone of the old one must still free the business number
+    apply_pull_page(store, PullPage(rows=[PulledRow(entity="companies", seq=3, row=company_row(new)),
+                                          PulledRow(entity="companies", seq=2,
+                                                    row=company_row(old, version=2, deleted=True))],
+                                    cursor=3, more=False))
+    with store.session() as session:
+        assert {(c.id, c.deleted) for c in session.exec(select(Company)).all()} == {(old, True), (new, False)}
