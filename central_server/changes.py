@@ -121,3 +121,16 @@ def publish_row(connection: Connection, entity: str, row_id: str, *, actor: str,
                                                     action=action, seq=seq,
                                                     changes=json.dumps(changes, ensure_ascii=False, sort_keys=True)))
     return seq
+
+
+def restamp_children(connection: Connection, engagement_id: str, company_id: str) -> int:
+    """An engagement moved to another company: its rows follow it (new change numbers, the new company), so the
+    consultants of the new company pull them; returns how many rows."""
+    rows = [(entity, row_id) for entity, model in PULLED_TABLES.items() if "engagement_id" in model.__table__.c
+            for row_id in connection.execute(select(model.__table__.c.id)
+                                             .where(model.__table__.c.engagement_id == engagement_id)).scalars()]
+    if rows:
+        last = advance_sequence(connection, len(rows))
+        upsert_row_meta(connection, [{"entity": entity, "row_id": row_id, "company_id": company_id, "seq": seq}
+                                     for seq, (entity, row_id) in enumerate(rows, start=last - len(rows) + 1)])
+    return len(rows)

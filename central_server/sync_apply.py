@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 
 from central_server.blobs import BlobStore, is_digest
-from central_server.changes import company_of_rows, record_changes
+from central_server.changes import company_of_rows, record_changes, restamp_children
 from central_server.issuing import certified_engagement_ids, certified_engagements, changed_certificates
 from central_server.schema import assignments, op_receipts
 from central_server.scope import assigned_company_ids
@@ -226,6 +226,11 @@ def _apply(connection: Connection, user: User, op: Op, batch: Batch) -> Receipt:
         if not _visible(batch, company_id):
             raise Rejected(*NOT_FOUND)
     writes, conflicts = _merge(current, op, new_values)
+    if current is not None and op.entity != "companies" and {"company_id", "engagement_id"} & writes.keys():
+        # Moved to another parent: one the user may see, like a new row's.
+        if not _visible(batch, _parent_company(connection, op.entity, {**current, **writes})):
+            raise Rejected("parent_not_found", "상위 기록이 서버에 없습니다 (먼저 거부되었거나 삭제됨).",
+                           "The parent record is not on the server (rejected earlier, or deleted).")
     table = SYNCED_TABLES[op.entity].__table__
     now = utc_now()
     if current is None:
@@ -252,6 +257,8 @@ def _apply(connection: Connection, user: User, op: Op, batch: Batch) -> Receipt:
         known = {} if moved else {(op.entity, op.row_id): op.row_id if op.entity == "companies" else company_id}
         seq = record_changes(connection, [Change(op.entity, op.row_id, action, changes, op.base_version)],
                              actor=user.username, known_companies=known)
+        if op.entity == "engagements" and moved:
+            restamp_children(connection, op.row_id, writes["company_id"])
         version = (current["version"] if current else 0) + 1
     else:
         seq, version = None, current["version"]

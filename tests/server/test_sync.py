@@ -153,3 +153,38 @@ def test_an_invalid_op_is_rejected_with_the_reason_and_never_blocks_the_others(p
     assert [r.status for r in receipts[1:]] == ["applied"] * len(ops)
     assert company_id in content(people.engine)["companies"]
     store.close()
+
+
+def test_an_engagement_moved_to_another_company_takes_its_records_to_that_companys_consultants(people, tmp_path):
+    from central_server.db import write_transaction
+    from central_server.scope import assign_companies
+    from central_server.users import require_user
+    from consultant_app.store.models import Engagement, KpiMeasurement
+
+    kims, lees = laptop(tmp_path, "kim"), laptop(tmp_path, "lee")
+    _, engagement_id = record_a_company(kims)
+    other = save_company(kims, CompanyDraft(business_no="2208162517", name="대한금속"))
+    with client_for(people, "kim") as client:
+        sync(kims, client)
+    with write_transaction(people.engine) as connection:
+        assign_companies(connection, require_user(connection, "lee"), ["2208162517"])
+    with kims.transaction() as session:
+        session.get(Engagement, engagement_id).company_id = other
+    with client_for(people, "kim") as client:
+        assert sync(kims, client).applied == 1
+    with client_for(people, "lee") as client:
+        sync(lees, client)
+    with lees.session() as session:  # lee sees the company the engagement moved to, and so its KPI too
+        assert session.get(Engagement, engagement_id).company_id == other
+        assert [k.engagement_id for k in session.exec(select(KpiMeasurement)).all()] == [engagement_id]
+    # kim cannot move it into a company kim may not see (lee's own)
+    lees_own = save_company(lees, CompanyDraft(business_no="1078100009", name="새한기공"))
+    with client_for(people, "lee") as client:
+        sync(lees, client)
+    forged = Op(op_id=str(uuid.uuid4()), entity="engagements", row_id=engagement_id, action="update",
+                changes={"company_id": [other, lees_own]}, base_version=2)
+    with client_for(people, "kim") as client:
+        receipt = client.push(PushRequest(device_id=kims.device_id, ops=[forged])).receipts[0]
+    assert receipt.status == "rejected" and receipt.reason.code == "parent_not_found"
+    assert content(people.engine)["engagements"][engagement_id]["company_id"] == other
+    kims.close(), lees.close()
