@@ -18,9 +18,12 @@ from sqlalchemy.engine import Connection
 from consultant_app.store.database import Store
 from consultant_app.store.models import PULLED_TABLES, SYNCED_TABLES, Meta, OutboxOp
 from consultant_app.sync.merge import fold, local_twins
-from consultant_app.sync.wire import Op, PullPage, Receipt, from_wire
+from consultant_app.sync.wire import Op, PullPage, Receipt, from_wire, to_wire
 
 CURSOR_KEY = "sync.cursor"
+# The office's values of fields kept at this laptop's value (a change of them waits): if that change is
+# discarded, the field takes the office's value, not the one it had before here. Key: prefix + entity/row id.
+OFFICE_VALUES_PREFIX = "sync.office-values."
 WAITING = ("pending", "conflict", "rejected")  # ops the office has not applied
 
 
@@ -115,9 +118,28 @@ def apply_pull_page(store: Store, page: PullPage) -> int:
     return written
 
 
+def office_values_key(entity: str, row_id: str) -> str:
+    return f"{OFFICE_VALUES_PREFIX}{entity}/{row_id}"
+
+
+def _keep_office_values(connection: Connection, kept: dict[str, dict], written: dict[str, set[str]]) -> None:
+    """Remember the office's values of the fields kept here; forget those the pull wrote (then they agree)."""
+    meta = Meta.__table__
+    stored = {key: json.loads(value) for key, value in connection.execute(
+        select(meta.c.key, meta.c.value).where(meta.c.key.startswith(OFFICE_VALUES_PREFIX)))}
+    for key in set(kept) | (set(written) & set(stored)):
+        values = {k: v for k, v in stored.get(key, {}).items() if k not in written.get(key, set())}
+        values.update(kept.get(key, {}))
+        connection.execute(delete(meta).where(meta.c.key == key))
+        if values:
+            connection.execute(insert(meta).values(key=key, value=json.dumps(values, ensure_ascii=False)))
+
+
 def _write_rows(connection: Connection, by_entity: dict[str, list[dict]], *, actor: str, device_id: str) -> int:
     keys = {(entity, row["id"]) for entity, rows in by_entity.items() for row in rows}
     protected = _protected_fields(connection, keys)
+    kept_office: dict[str, dict] = {}
+    written_fields: dict[str, set[str]] = {}
     written = 0
     for entity, rows in by_entity.items():
         table = PULLED_TABLES[entity].__table__
@@ -133,6 +155,10 @@ def _write_rows(connection: Connection, by_entity: dict[str, list[dict]], *, act
                 local_fields = protected.get((entity, row["id"]), set())
                 values = {k: v for k, v in row.items() if k != "id" and k not in local_fields}
                 connection.execute(update(table).where(table.c.id == row["id"]).values(**values))
+                key = office_values_key(entity, row["id"])
+                written_fields[key] = set(values)
+                if local_fields:
+                    kept_office[key] = {k: to_wire(row[k]) for k in local_fields if k in row}
         new = [row for row in rows if row["id"] not in present]
         shown_here = {}
         if entity in SYNCED_TABLES:
@@ -146,6 +172,7 @@ def _write_rows(connection: Connection, by_entity: dict[str, list[dict]], *, act
             if values:  # disagreeing fields show this laptop's values until a person settles the conflict
                 connection.execute(update(table).where(table.c.id == office_id).values(**values))
         written += len(rows)
+    _keep_office_values(connection, kept_office, written_fields)
     return written
 
 

@@ -25,12 +25,13 @@ from consultant_app.store.database import Store
 from consultant_app.store.models import (
     SYNCED_TABLES,
     AuditEntry,
+    Meta,
     OutboxOp,
     new_id,
     utc_now,
 )
 from consultant_app.sync.labels import REFERENCES, record_labels
-from consultant_app.sync.local import WAITING
+from consultant_app.sync.local import WAITING, office_values_key
 from consultant_app.sync.rules import row_errors
 from consultant_app.sync.values import editable_fields
 from consultant_app.sync.wire import FieldConflict, Reason, from_wire, to_wire
@@ -271,6 +272,12 @@ def _dependents(connection: Connection, entity: str, row_id: str) -> list[tuple[
     return found
 
 
+def _office_values(connection: Connection, entity: str, row_id: str) -> dict[str, Any]:
+    meta = Meta.__table__
+    value = connection.execute(select(meta.c.value).where(meta.c.key == office_values_key(entity, row_id))).scalar()
+    return json.loads(value) if value else {}
+
+
 def discard_rejected(store: Store, op_id: str) -> int:
     """Drop a rejected op and undo it here: its fields go back to their old values (those no later waiting op
     changed), a rejected new record is deleted with its other waiting ops. Returns how many ops were dropped."""
@@ -298,7 +305,9 @@ def discard_rejected(store: Store, op_id: str) -> int:
                                                      (current or {}).items() if name in json.loads(op["changes"])})
             return dropped
         later = _later_fields(connection, op)
-        restore = {name: pair[0] for name, pair in json.loads(op["changes"]).items() if name not in later}
+        office = _office_values(connection, entity, row_id)  # what the office holds, if a pull told us
+        restore = {name: office.get(name, pair[0]) for name, pair in json.loads(op["changes"]).items()
+                   if name not in later}
         if current is not None and restore:
             _write_row(connection, entity, row_id, _decoded(entity, restore))
         connection.execute(delete(OUTBOX).where(OUTBOX.c.op_id == op_id))

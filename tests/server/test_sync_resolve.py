@@ -122,3 +122,26 @@ def test_a_discarded_update_restores_the_laptops_previous_values(kim, tmp_path):
     assert synced(store, kim).pushed == 0
     assert content(store) == content(kim.engine)
     store.close()
+
+
+def test_a_discarded_change_takes_the_value_the_office_has_now(kim, tmp_path):
+    first, second = laptop(tmp_path, "a"), laptop(tmp_path, "b")
+    _, engagement_id = record_a_company(first)
+    synced(first, kim)
+    synced(second, kim)
+    with second.transaction() as session:  # refused by the office (years run 1 to 99)
+        session.get(Engagement, engagement_id).year = 150
+    assert synced(second, kim).rejected == 1
+    with first.transaction() as session:  # meanwhile the office gets another year from the first laptop
+        session.get(Engagement, engagement_id).year = 3
+    synced(first, kim)
+    synced(second, kim)  # the pull keeps 150 here while the refused change waits
+    with second.session() as session:
+        assert session.get(Engagement, engagement_id).year == 150
+    [op] = [o for o in waiting_ops(second) if o.status == "rejected"]
+    discard_rejected(second, op.op_id)
+    with second.session() as session:
+        assert session.get(Engagement, engagement_id).year == 3  # the office's, not the 1 it had before here
+    assert synced(second, kim).pushed == 0
+    assert content(second) == content(first) == content(kim.engine)
+    first.close(), second.close()
