@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any fixed number: the PostgreSQL advisory lock that lets one process at a time upgrade the schema.
 MIGRATION_LOCK = 0x1A_C0_01
+LOCKED_RETRIES = 5
 
 
 def alembic_config() -> Config:
@@ -63,6 +65,21 @@ def check_current(engine: Engine) -> None:
 
 def upgrade_database(engine: Engine, settings: Settings) -> Path | None:
     """Upgrade the schema to the newest revision in one transaction; returns a backup made first, if any."""
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(LOCKED_RETRIES):
+        try:
+            return _upgrade(engine, settings)
+        except OperationalError as exc:
+            # Several processes upgrading a new SQLite file at once: one may find it locked (switching it to
+            # WAL, or a snapshot gone stale) without waiting; the upgrade is one transaction, so try again.
+            if "locked" not in str(exc) or attempt == LOCKED_RETRIES - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _upgrade(engine: Engine, settings: Settings) -> Path | None:
     from alembic import command
     from alembic.script import ScriptDirectory
 
