@@ -8,6 +8,7 @@ With several servers, ``root`` must be a folder they share.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
@@ -67,11 +68,16 @@ class BlobStore:
         """Write a piece starting at ``offset``; keeps what arrived even when the sender is cut off midway."""
         partial = self._partial(user_id, sha256)
         partial.parent.mkdir(parents=True, exist_ok=True)
-        have = self.received(user_id, sha256)
-        if offset != have:
-            raise OffsetMismatch(have)
-        written = have
         with partial.open("ab") as out:
+            try:  # one writer per upload: a retry arriving while its first attempt is still being read is told
+                # where the upload stands (409), and asks again
+                fcntl.flock(out.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise OffsetMismatch(self.received(user_id, sha256)) from None
+            have = os.fstat(out.fileno()).st_size
+            if offset != have:
+                raise OffsetMismatch(have)
+            written = have
             try:
                 async for piece in pieces:
                     if written + len(piece) > total:

@@ -24,10 +24,12 @@ class ChangesWaiting(AppError):
     def __init__(self, count: int, statuses: set[str]):
         listed = ", ".join(sorted(statuses))
         super().__init__(f"이 참여 기록에 중앙추진본부에 반영되지 않은 변경이 {count}건 있습니다 ({listed}). "
-                         f"동기화 화면에서 먼저 해결하세요. 값이 이미 발급된 확인서의 값이라면 --correct로 정정 발급하세요.",
+                         f"동기화 화면에서 먼저 해결하세요. 이미 발급된 확인서의 값을 고친 것이라면 정정 발급하세요 "
+                         f"(확인서 탭의 '정정 발급', 또는 certificate issue --correct).",
                          f"This engagement has {count} change(s) the central office has not applied ({listed}). "
                          f"Resolve them on the sync page first; if they change an issued certificate's values, "
-                         f"issue a corrected one with --correct.")
+                         f"issue a corrected one (the certificate tab's correction button, or certificate issue "
+                         f"--correct).")
 
 
 def _engagement_rows(store: Store, engagement_id: str) -> set[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -77,7 +78,11 @@ def upload(client: CentralClient, path: Path, ref: FileRef, cancelled: Callable[
             response = client.request("PUT", f"/attachments/{ref.sha256}", content=piece, accept=(409,),
                                       headers={"Upload-Offset": str(received), "Upload-Length": str(ref.size),
                                                "Content-Type": "application/octet-stream"})
-            state = response.json() if response.status_code != 409 else response.json()["detail"] | {"complete": False}
+            if response.status_code == 409:  # elsewhere than we thought, or an earlier attempt still writing
+                state = response.json()["detail"] | {"complete": False}
+                time.sleep(0.1)
+            else:
+                state = response.json()
             received = state["received"]
 
 
@@ -96,7 +101,7 @@ def download(client: CentralClient, target: Path, ref: FileRef) -> bool:
                     partial.unlink(missing_ok=True)  # the server ignored or refused the range: start again
                     continue
                 with partial.open("ab") as out:
-                    for chunk in response.iter_bytes(_CHUNK):
+                    for chunk in response.iter_bytes():  # as it arrives: a cut keeps all that came
                         out.write(chunk)
                     out.flush()
                     os.fsync(out.fileno())

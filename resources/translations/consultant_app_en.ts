@@ -28,6 +28,14 @@
         <translation>Print…</translation>
     </message>
     <message>
+        <source>발급 요청</source>
+        <translation>Request issue</translation>
+    </message>
+    <message>
+        <source>정정 발급</source>
+        <translation>Issue correction</translation>
+    </message>
+    <message>
         <source>참여 차수를 고르면 확인서를 볼 수 있습니다.</source>
         <translation>Choose a programme year to see its certificate.</translation>
     </message>
@@ -56,6 +64,10 @@
         <translation>%1, year %2: certificate of improvement · no. %3 · %4 page(s)</translation>
     </message>
     <message>
+        <source>확인서 %1이(가) 발급되었지만 이 컴퓨터의 기록이 확인된 값과 달라 초안만 인쇄할 수 있습니다. 동기화 페이지에서 남은 변경을 확인하세요.</source>
+        <translation>Certificate %1 was issued, but this computer's records differ from the certified values, so only a draft can be printed. Check the changes left on the Sync page.</translation>
+    </message>
+    <message>
         <source>확인서 저장</source>
         <translation>Save the certificate</translation>
     </message>
@@ -78,6 +90,38 @@
     <message>
         <source>열었습니다: %1</source>
         <translation>Opened: %1</translation>
+    </message>
+    <message>
+        <source>동기화 페이지에서 먼저 로그인해 동기화하세요. 발급 요청은 저장된 로그인으로 보냅니다.</source>
+        <translation>Log in and sync on the Sync page first: the request is sent with the saved login.</translation>
+    </message>
+    <message>
+        <source>발급된 확인서입니다: %1</source>
+        <translation>Already issued: %1</translation>
+    </message>
+    <message>
+        <source>중앙추진본부에 확인서 발급을 요청합니다 (먼저 동기화합니다): %1</source>
+        <translation>Asks the central office to issue the certificate (syncs first): %1</translation>
+    </message>
+    <message>
+        <source>발급된 확인서 %1의 확인된 값이 이 컴퓨터에서 바뀌었습니다. 바뀐 값을 정정으로 보내 다음 판을 발급받습니다: %2</source>
+        <translation>Certified values of the issued certificate %1 were changed on this computer. Sends the changes as a correction and gets the next version issued: %2</translation>
+    </message>
+    <message>
+        <source>정정 발급을 요청하는 중… (동기화 포함)</source>
+        <translation>Requesting a corrected certificate… (syncing too)</translation>
+    </message>
+    <message>
+        <source>발급을 요청하는 중… (동기화 포함)</source>
+        <translation>Requesting the certificate… (syncing too)</translation>
+    </message>
+    <message>
+        <source>발급받았습니다: 확인서 %1 제%2판</source>
+        <translation>Issued: certificate %1, version %2</translation>
+    </message>
+    <message>
+        <source>발급받지 못했습니다: %1</source>
+        <translation>Not issued: %1</translation>
     </message>
     <message>
         <source>확인서 인쇄</source>

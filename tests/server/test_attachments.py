@@ -162,3 +162,28 @@ def test_a_download_cut_off_resumes_with_a_range(people, tmp_path):
         assert download(client, corrupt, FileRef(digest, 200_000))
         assert corrupt.read_bytes() == source.read_bytes()
     store.close()
+
+
+def test_a_retry_arriving_while_its_first_attempt_still_writes_is_told_where_the_upload_stands(tmp_path):
+    import asyncio
+
+    from central_server.blobs import BlobStore, OffsetMismatch
+
+    blobs = BlobStore(tmp_path / "blobs", 10_000_000)
+    data = os.urandom(200_000)
+    digest = sha(data)
+
+    async def slow(pieces):
+        for piece in pieces:
+            yield piece
+            await asyncio.sleep(0.05)
+
+    async def both():
+        first = asyncio.create_task(blobs.append("u1", digest, offset=0, total=len(data),
+                                                 pieces=slow([data[:50_000], data[50_000:100_000]])))
+        await asyncio.sleep(0.02)  # the first attempt holds the upload: the second may not write beside it
+        with pytest.raises(OffsetMismatch):
+            await blobs.append("u1", digest, offset=0, total=len(data), pieces=slow([data[:50_000]]))
+        return await first
+    assert asyncio.run(both()) == 100_000
+    assert blobs.received("u1", digest) == 100_000

@@ -1,7 +1,9 @@
-"""The certificate tab: the selected engagement's improvement certificate, previewed, saved, opened or printed.
+"""The certificate tab: the selected engagement's improvement certificate, previewed, saved, opened or printed,
+and issued (or corrected) by the central office through the laptop's kept sync login.
 
 An engagement that lacks what a certificate prints shows the list of what is missing instead. The PDF is made and
-its pages rasterised in the background; the tab only turns the finished images into pixmaps.
+its pages rasterised in the background; the tab only turns the finished images into pixmaps. Asking the office to
+issue runs in the background too (it syncs, asks, and syncs again), then the tab shows what came down.
 """
 
 from __future__ import annotations
@@ -25,14 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consultant_app.domain.certificate import CertificateSource, CertificateView, certificate_file_name
+from consultant_app.domain.certificate import CertificateSource, CertificateView, Issued, certificate_file_name
 from consultant_app.errors import AppError
 from consultant_app.files import write_atomically
 from consultant_app.ui.context import AppContext
 from consultant_app.ui.files import open_with_system, save_start, with_suffix
 from consultant_app.ui.i18n import format_number, translate
 from consultant_app.ui.pages.base import Tab
-from consultant_app.ui.progress import run_with_dialog
+from consultant_app.ui.progress import InlineProgress, run_with_dialog
 from consultant_app.ui.tasks import TaskHandle, TaskState
 from consultant_app.ui.widgets.page_preview import PagePreview
 
@@ -45,12 +47,14 @@ ERROR_STYLE = "color: #b00020;"
 
 @dataclass(frozen=True)
 class Rendered:
-    """An eligible engagement's certificate: its view, its PDF and its pages as images."""
+    """An eligible engagement's certificate: its view, its PDF and its pages as images; ``issued`` is the office's
+    valid certificate as this laptop last pulled it, even when the view is a draft (values changed here since)."""
 
     engagement_id: str
     view: CertificateView
     pdf: bytes
     images: list[QImage]
+    issued: Issued | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ def make_certificate(store, engagement_id: str, *, lang: str, scale: float,
                      cancelled: Callable[[], bool]) -> Rendered | Ineligible | None:
     """The certificate and its page images, or what it lacks; None when cancelled (runs on a worker thread)."""
     from consultant_app.domain.certificate import NotEligible, missing_lines
-    from consultant_app.services.certificates import certificate_view, render_pdf
+    from consultant_app.services.certificates import certificate_view, issued_for, render_pdf
     from consultant_app.ui.pdf_pages import render_pages
 
     try:
@@ -79,7 +83,26 @@ def make_certificate(store, engagement_id: str, *, lang: str, scale: float,
     if cancelled():
         return None
     images = render_pages(pdf, scale=scale, cancelled=cancelled)
-    return None if cancelled() else Rendered(engagement_id, view, pdf, images)
+    issued = view.issued or issued_for(store, engagement_id)
+    return None if cancelled() else Rendered(engagement_id, view, pdf, images, issued)
+
+
+def issue_with_kept_login(store, engagement_id: str, *, server: str, user: str, correct: bool) -> dict:
+    """Have the office issue (or correct) the certificate with the kept login token (runs on a worker thread)."""
+    from consultant_app.sync import credentials
+    from consultant_app.sync.certify import issue_certificate
+    from consultant_app.sync.client import CentralClient, NotLoggedIn
+
+    token = credentials.load_token(store.data_dir, server, user)
+    if token is None:
+        raise NotLoggedIn()
+    try:
+        with CentralClient(server, token) as client:
+            certificate, _report = issue_certificate(store, client, engagement_id, correct=correct)
+    except NotLoggedIn:
+        credentials.forget_token(store.data_dir, server, user)  # as a sync does: the sync page asks for the password
+        raise
+    return certificate
 
 
 def _write_pdf(path: Path, data: bytes) -> tuple[Path, BaseException | None]:
@@ -112,6 +135,12 @@ class CertificateTab(Tab):
         self.task: TaskHandle | None = None
         self.print_task: TaskHandle | None = None
         self.renders = 0  # results shown (tests wait on it)
+        self.issues = 0  # issue requests ended, well or not (tests wait on it)
+        # What an issue request ended with (its engagement, text, whether it failed, the number issued), said once
+        # the tab shows that engagement's certificate made from the records the request brought.
+        self._notice: tuple[str, str, bool, str | None] | None = None
+        self._actions_enabled = False
+        self._issuing: str | None = None  # the engagement of the issue request under way (or that ended last)
         self._generation = 0
         self._stale = True
 
@@ -134,8 +163,15 @@ class CertificateTab(Tab):
         self.missing_hint.setObjectName("certificate_missing_hint")
         self.missing_hint.setWordWrap(True)
         self.missing_hint.setStyleSheet("color: #4a5563;")
+        self.missing_notice = QLabel()  # an issue request refused because of what is missing
+        self.missing_notice.setObjectName("certificate_missing_notice")
+        self.missing_notice.setWordWrap(True)
+        self.missing_notice.setStyleSheet(ERROR_STYLE)
+        self.missing_notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.missing_notice.hide()
         missing = QWidget()
         column = QVBoxLayout(missing)
+        column.addWidget(self.missing_notice)
         column.addWidget(self.missing_heading)
         column.addWidget(self.missing_list)
         column.addWidget(self.missing_hint)
@@ -160,6 +196,15 @@ class CertificateTab(Tab):
         self.print_button = QPushButton(translate("CertificateTab", "인쇄…"))
         self.print_button.setObjectName("certificate_print")
         self.print_button.clicked.connect(lambda: self.print_certificate())
+        self.issue_button = QPushButton(translate("CertificateTab", "발급 요청"))
+        self.issue_button.setObjectName("certificate_issue")
+        self.issue_button.clicked.connect(lambda: self.request_issue())
+        self.correct_button = QPushButton(translate("CertificateTab", "정정 발급"))
+        self.correct_button.setObjectName("certificate_correct")
+        self.correct_button.clicked.connect(lambda: self.request_issue(correct=True))
+        self.correct_button.hide()
+        self.issue_progress = InlineProgress(ctx.tasks)
+        self.issue_progress.setObjectName("certificate_issue_progress")
         self.status = QLabel()
         self.status.setObjectName("certificate_status")
         self.status.setWordWrap(True)
@@ -169,12 +214,13 @@ class CertificateTab(Tab):
         self.preview.setObjectName("certificate_preview")
         toolbar = QHBoxLayout()
         toolbar.addWidget(self.title, 1)
-        for button in (self.save_button, self.open_button, self.print_button):
+        for button in (self.issue_button, self.correct_button, self.save_button, self.open_button, self.print_button):
             toolbar.addWidget(button)
         shown = QWidget()
         column = QVBoxLayout(shown)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(toolbar)
+        column.addWidget(self.issue_progress)
         column.addWidget(self.draft_note)
         column.addWidget(self.status)
         column.addWidget(self.preview, 1)
@@ -206,6 +252,8 @@ class CertificateTab(Tab):
         super().showEvent(event)
         if self._stale:
             self.refresh()  # a hidden tab makes no PDFs: each save elsewhere would cost a render
+        else:
+            self._update_issue_actions()  # a login or log-out on the sync page meanwhile
 
     def refresh(self) -> None:
         """Make the certificate (or find what it lacks) in the background, then show it."""
@@ -246,6 +294,7 @@ class CertificateTab(Tab):
         self.renders += 1
         if isinstance(outcome, BaseException):
             self.result = None
+            self._notice = None
             self._show_message(translate("CertificateTab", "확인서를 만들지 못했습니다: %1")
                                .replace("%1", _error_text(outcome, self.ctx.lang)), failed=True)
             return
@@ -273,6 +322,11 @@ class CertificateTab(Tab):
         rows = min(max(len(outcome.lines), 1), MAX_MISSING_ROWS)
         frame = 2 * self.missing_list.frameWidth() + 6
         self.missing_list.setFixedHeight(rows * max(self.missing_list.sizeHintForRow(0), 16) + frame)
+        # The records an issue request brought can make the engagement ineligible (another laptop emptied a value):
+        # the office's refusal is said above the list.
+        notice, self._notice = self._notice, None
+        self.missing_notice.setText(notice[1] if notice and notice[0] == outcome.engagement_id else "")
+        self.missing_notice.setVisible(bool(self.missing_notice.text()))
         self.stack.setCurrentIndex(self.MISSING)
         self.preview.clear()
 
@@ -287,11 +341,21 @@ class CertificateTab(Tab):
         self.stack.setCurrentIndex(self.PREVIEW)
         self.preview.set_images(outcome.images)
         self._set_actions_enabled(True)
+        notice, self._notice = self._notice, None  # for the engagement asked about, not one chosen meanwhile
+        if notice is not None and notice[0] == outcome.engagement_id:
+            _engagement_id, text, failed, number = notice
+            if number is not None and view.is_draft:
+                text, failed = translate(
+                    "CertificateTab", "확인서 %1이(가) 발급되었지만 이 컴퓨터의 기록이 확인된 값과 달라 초안만 인쇄할 수 "
+                                      "있습니다. 동기화 페이지에서 남은 변경을 확인하세요.").replace("%1", number), True
+            self._say(text, failed=failed)
 
     def _set_actions_enabled(self, enabled: bool) -> None:
+        self._actions_enabled = enabled
         for button in (self.save_button, self.open_button):
             button.setEnabled(enabled)
         self.print_button.setEnabled(enabled and self.print_task is None)
+        self._update_issue_actions()
 
     def _say(self, text: str, *, failed: bool = False, tone: str = "done") -> None:
         self.status.setText(text)
@@ -347,6 +411,90 @@ class CertificateTab(Tab):
                       .replace("%1", str(path)), failed=True)
         else:
             self._say(translate("CertificateTab", "열었습니다: %1").replace("%1", str(path)))
+
+    # -- issue ---------------------------------------------------------------------------------------------
+    def sync_account(self) -> tuple[str, str] | None:
+        """The server and user of this laptop's last whole sync, when their login token is kept here."""
+        from consultant_app.sync import credentials
+        from consultant_app.sync.account import has_token, last_sync
+
+        store = self.ctx.store
+        last = last_sync(store)
+        if not (last.server and last.user and has_token(store, last.server, last.user)):
+            return None
+        bound = store.meta(credentials.ACCOUNT_KEY)
+        if bound and bound != credentials.account(last.server, last.user):
+            return None  # another account's changes wait here: the sync page settles that first
+        return last.server, last.user
+
+    def _update_issue_actions(self) -> None:
+        """발급 요청, or 정정 발급 when an issued certificate's values were changed here (only a draft prints)."""
+        shown = self.rendered()
+        official = shown is not None and not shown.view.is_draft
+        correcting = shown is not None and shown.issued is not None and not official
+        self.issue_button.setVisible(not correcting)
+        self.correct_button.setVisible(correcting)
+        if shown is None or not self._actions_enabled or self.issue_progress.running:
+            self.issue_button.setEnabled(False)
+            self.correct_button.setEnabled(False)
+            return
+        account = self.sync_account()
+        if account is None:
+            tip = translate("CertificateTab", "동기화 페이지에서 먼저 로그인해 동기화하세요. 발급 요청은 저장된 로그인으로 보냅니다.")
+            self.issue_button.setToolTip(tip)
+            self.correct_button.setToolTip(tip)
+        else:
+            who = f"{account[1]} @ {account[0]}"
+            self.issue_button.setToolTip(
+                translate("CertificateTab", "발급된 확인서입니다: %1").replace("%1", shown.view.number) if official else
+                translate("CertificateTab", "중앙추진본부에 확인서 발급을 요청합니다 (먼저 동기화합니다): %1").replace("%1", who))
+            self.correct_button.setToolTip(
+                translate("CertificateTab", "발급된 확인서 %1의 확인된 값이 이 컴퓨터에서 바뀌었습니다. 바뀐 값을 정정으로 "
+                                            "보내 다음 판을 발급받습니다: %2")
+                .replace("%1", shown.issued.number if shown.issued else "").replace("%2", who))
+        self.issue_button.setEnabled(account is not None and not official)
+        self.correct_button.setEnabled(account is not None)
+
+    def request_issue(self, *, correct: bool = False) -> TaskHandle | None:
+        """Ask the office to issue (or, with ``correct``, correct) the shown certificate, in the background."""
+        shown = self.rendered()
+        button = self.correct_button if correct else self.issue_button
+        if shown is None or self.issue_progress.running or not button.isEnabled():
+            return None
+        account = self.sync_account()
+        if account is None:
+            self._update_issue_actions()
+            return None
+        server, user = account
+        store, engagement_id = self.ctx.store, shown.engagement_id
+        self._notice, self._issuing = None, engagement_id
+        handle = self.issue_progress.run(
+            lambda _state: issue_with_kept_login(store, engagement_id, server=server, user=user, correct=correct),
+            label=translate("CertificateTab", "정정 발급을 요청하는 중… (동기화 포함)") if correct else
+            translate("CertificateTab", "발급을 요청하는 중… (동기화 포함)"),
+            on_done=self._issued, on_error=self._issue_failed, cancellable=False)
+        self._update_issue_actions()
+        return handle
+
+    def _issued(self, certificate: dict) -> None:
+        self.issues += 1
+        number = str(certificate.get("number", ""))
+        text = translate("CertificateTab", "발급받았습니다: 확인서 %1 제%2판").replace("%1", number).replace(
+            "%2", str(certificate.get("version", "")))
+        self._notice = (self._issuing, text, False, number)
+        self._after_issue()
+
+    def _issue_failed(self, error: BaseException) -> None:
+        self.issues += 1
+        self._notice = (self._issuing, translate("CertificateTab", "발급받지 못했습니다: %1").replace(
+            "%1", _error_text(error, self.ctx.lang)), True, None)
+        self._after_issue()
+
+    def _after_issue(self) -> None:
+        # The syncs brought records (the issued certificate among them): every page refreshes, this tab too, and
+        # the notice is said once the certificate shown is the one made from them.
+        self._update_issue_actions()
+        self.ctx.data_changed.emit()
 
     # -- print ---------------------------------------------------------------------------------------------
     def print_certificate(self) -> TaskHandle | None:
