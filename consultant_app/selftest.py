@@ -193,6 +193,57 @@ class Run:
             document.close()
         self.facts["certificates"] = f"{len(result.written)} written by 2 workers"
 
+    def sync(self, store) -> None:
+        """The sync stack (httpx, the keyring, Ed25519) as bundled, against a stand-in for the office on loopback
+        that answers every op as applied: the real server is not part of the desktop bundle."""
+        self.step = "sync"
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        from consultant_app.sync import credentials
+        from consultant_app.sync.client import CentralClient, sync
+        from consultant_app.sync.signing import public_key_pem
+
+        pem = public_key_pem(Ed25519PrivateKey.generate().public_key())
+
+        class Office(BaseHTTPRequestHandler):
+            def _send(self, body: bytes, kind: str = "application/json") -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                if self.path.startswith("/public-key.pem"):
+                    self._send(pem, "application/x-pem-file")
+                else:
+                    self._send(b'{"rows": [], "cursor": 0, "more": false}')
+
+            def do_POST(self) -> None:  # noqa: N802
+                ops = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["ops"]
+                self._send(json.dumps({"receipts": [{"op_id": op["op_id"], "status": "applied", "version": 1}
+                                                    for op in ops]}).encode())
+
+            def log_message(self, *_args) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Office)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            credentials._keyring()  # the keyring's backends load (or the fallback file is chosen)
+            with CentralClient(f"http://127.0.0.1:{server.server_port}", "self-test") as client:
+                report = sync(store, client)
+        finally:
+            server.shutdown()
+            server.server_close()
+        check(report.pushed > 0 and report.applied == report.pushed, f"the sync sent {report.pushed} changes")
+        check(list((store.data_dir / "office-keys").glob("*.pem")), "the office's public key was not kept")
+        self.facts["sync"] = f"{report.pushed} changes sent over loopback"
+
     def frozen_contents(self) -> None:
         self.step = "bundle"
         import importlib.util
@@ -217,6 +268,7 @@ def main() -> int:
                 run.render(controller)
                 run.demo_and_report(store)
                 run.certificates(store)
+                run.sync(store)
                 run.frozen_contents()
             finally:
                 if controller is not None:
