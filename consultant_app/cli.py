@@ -432,21 +432,12 @@ def cmd_certificate_issue(args: argparse.Namespace, ctx: Context) -> int:
         find_engagement,
         render_pdf,
     )
-    from consultant_app.sync import credentials
-    from consultant_app.sync.certify import issue_certificate
-    from consultant_app.sync.client import CentralClient
+    from consultant_app.sync.account import issue_with_kept_login
 
     with ctx.open_store() as store:
-        bound = store.meta(credentials.ACCOUNT_KEY)
-        server, _, user = (bound or "").rpartition("|")
-        token = credentials.load_token(ctx.data_dir, server, user) if bound else None
-        if token is None:
-            raise AppError("먼저 로그인해 동기화하세요: consultant-app sync --server 주소 --user 이름",
-                           "Log in and sync first: consultant-app sync --server URL --user NAME")
         with store.session() as session:
             engagement_id = find_engagement(session=session, business_no=args.business_no, year=args.year)
-        with CentralClient(server, token) as client:
-            certificate, _report = issue_certificate(store, client, engagement_id, correct=args.correct)
+        certificate = issue_with_kept_login(store, engagement_id, correct=args.correct)
         view = certificate_view(store, engagement_id)
         if view.is_draft:
             raise AppError(f"확인서 {certificate['number']}는 발급되었지만 이 노트북의 기록이 확인된 값과 다릅니다. "

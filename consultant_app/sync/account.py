@@ -65,6 +65,17 @@ def has_token(store: Store, server: str, user: str) -> bool:
     return bool(server and user) and credentials.load_token(store.data_dir, server, user) is not None
 
 
+def kept_account(store: Store) -> tuple[str, str] | None:
+    """The (server, user) of the last whole sync when its token is still kept and no other account's changes wait."""
+    last = last_sync(store)
+    if not (last.server and last.user and has_token(store, last.server, last.user)):
+        return None
+    bound = store.meta(credentials.ACCOUNT_KEY)
+    if bound and bound != credentials.account(last.server, last.user):
+        return None  # another account's changes wait here: a sync as that account settles it first
+    return last.server, last.user
+
+
 def log_out(store: Store, server: str, user: str) -> None:
     """Forget the kept token of (server, user); the next sync asks for the password again."""
     credentials.forget_token(store.data_dir, server, user)
@@ -136,3 +147,30 @@ def sync_account(store: Store, *, server: str, user: str, password: Callable[[],
     _set_meta(store, {credentials.ACCOUNT_KEY: account, LAST_AT_KEY: utc_now().isoformat(),
                       SERVER_KEY: server, USER_KEY: user})
     return report, saved
+
+
+class NoKeptLogin(NotLoggedIn):
+    """Nothing to issue with: this data folder has not synced, or its login was forgotten."""
+
+    def __init__(self) -> None:
+        AppError.__init__(self, "먼저 로그인해 동기화하세요 (동기화 화면, 또는 consultant-app sync --server 주소 --user 이름).",
+                          "Log in and sync first (the sync page, or consultant-app sync --server URL --user NAME).")
+
+
+def issue_with_kept_login(store: Store, engagement_id: str, *, correct: bool = False,
+                          transport: httpx.BaseTransport | None = None) -> dict:
+    """Have the office issue (or correct) the engagement's certificate as the last sync's account; its token kept."""
+    from consultant_app.sync.certify import issue_certificate
+
+    account = kept_account(store)
+    token = credentials.load_token(store.data_dir, *account) if account else None
+    if token is None:
+        raise NoKeptLogin()
+    try:
+        with CentralClient(account[0], token, transport=transport) as client:
+            certificate, _report = issue_certificate(store, client, engagement_id, correct=correct)
+    except NotLoggedIn:
+        credentials.forget_token(store.data_dir, *account)  # as a sync does: the next one asks for the password
+        raise
+    _set_meta(store, {LAST_AT_KEY: utc_now().isoformat()})  # issuing synced twice, whole
+    return certificate

@@ -37,9 +37,21 @@ class SyncFailed(AppError):
 
 
 class NotLoggedIn(SyncFailed):
-    def __init__(self, detail: str = ""):
-        super().__init__("로그인이 필요합니다 (토큰이 없거나 만료·취소됨)." + (f" {detail}" if detail else ""),
-                         "Log in first (no token, or it expired or was revoked)." + (f" {detail}" if detail else ""))
+    """No token, or the server no longer accepts it: a password is needed."""
+
+    def __init__(self, detail: tuple[str, str] = ("", "")):
+        self.detail = detail
+        ko, en = detail
+        super().__init__("로그인이 필요합니다 (토큰이 없거나 만료·취소됨)." + (f" {ko}" if ko else ""),
+                         "Log in first (no token, or it expired or was revoked)." + (f" {en}" if en else ""))
+
+
+class LoginRefused(NotLoggedIn):
+    """The server refused the user name and password; its own words say why."""
+
+    def __init__(self, detail: tuple[str, str]):
+        self.detail = detail
+        AppError.__init__(self, *detail)
 
 
 class SyncCancelled(SyncFailed):
@@ -77,14 +89,16 @@ class SyncReport:
     broken_links: list = field(default_factory=list)
 
 
-def _detail(response: httpx.Response) -> str:
+def _detail(response: httpx.Response) -> tuple[str, str]:
+    """The server's reason in Korean and in English (the same text twice when it gave only one)."""
     try:
         detail = response.json().get("detail")
-    except ValueError:
-        return response.text[:200]
+    except (ValueError, AttributeError):
+        return response.text[:200], response.text[:200]
     if isinstance(detail, dict):
-        return detail.get("ko") or detail.get("en") or str(detail)
-    return str(detail)
+        ko, en = detail.get("ko"), detail.get("en")
+        return ko or en or str(detail), en or ko or str(detail)
+    return str(detail), str(detail)
 
 
 class CentralClient:
@@ -121,8 +135,9 @@ class CentralClient:
             raise NotLoggedIn(_detail(response))
         if response.status_code >= 400 and response.status_code not in accept:
             response.read()
-            raise SyncFailed(f"서버가 요청을 거절했습니다 ({response.status_code}): {_detail(response)}",
-                             f"The server refused ({response.status_code}): {_detail(response)}")
+            ko, en = _detail(response)
+            raise SyncFailed(f"서버가 요청을 거절했습니다 ({response.status_code}): {ko}",
+                             f"The server refused ({response.status_code}): {en}")
 
     def request(self, method: str, path: str, *, accept: tuple[int, ...] = (), headers: dict[str, str] | None = None,
                 **kwargs) -> httpx.Response:
@@ -153,7 +168,10 @@ class CentralClient:
     def login(self, username: str, password: str) -> str:
         """Log in; keeps and returns the token."""
         self.token = None
-        response = self.request("POST", "/auth/login", json={"username": username, "password": password})
+        try:
+            response = self.request("POST", "/auth/login", json={"username": username, "password": password})
+        except NotLoggedIn as exc:
+            raise LoginRefused(exc.detail) from None
         self.token = response.json()["token"]
         return self.token
 

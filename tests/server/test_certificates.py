@@ -22,7 +22,9 @@ from consultant_app.services.kpis import KpiEntry, load_kpis, save_kpis
 from consultant_app.store.models import IssuedCertificate, OutboxOp
 from consultant_app.sync.certify import ChangesWaiting, issue_certificate
 from consultant_app.sync.client import sync
-from consultant_app.sync.credentials import save_token
+from consultant_app.store import Store
+from consultant_app.sync.account import last_sync
+from consultant_app.sync.credentials import forget_token, save_token
 from consultant_app.errors import AppError
 from tests.reports.pdf_checks import decode_qr_codes, pdf_text
 from tests.server.test_sync import client_for, laptop
@@ -177,6 +179,8 @@ def test_the_issue_command_writes_the_official_pdf_that_verifies_offline(people,
     synced = subprocess.run([sys.executable, "-m", "consultant_app", "--data-dir", str(data), "sync", "--server",
                              people.base_url, "--user", "kim"], capture_output=True, text=True, timeout=120)
     assert synced.returncode == 0, synced.stderr
+    with Store.open(data, actor="kim") as store:
+        synced_at = last_sync(store).at
     out = tmp_path / "발급본.pdf"
     done = run_app(data, "certificate", "issue", NUMBER, "2", "--out", str(out))
     assert done.returncode == 0, done.stderr
@@ -189,8 +193,11 @@ def test_the_issue_command_writes_the_official_pdf_that_verifies_offline(people,
     assert run_app(data, "verify", str(tampered)).returncode != 0
     printed = run_app(data, "certificate", "print", NUMBER, "2", "--out", str(tmp_path / "again.pdf"))
     assert "발급본" in printed.stdout  # printing again gives the official one, not a draft
-    no_account = run_app(tmp_path / "elsewhere", "certificate", "issue", NUMBER, "2")
-    assert no_account.returncode == 1 and "consultant-app sync --server" in no_account.stderr
+    with Store.open(data, actor="kim") as store:
+        assert last_sync(store).at > synced_at  # issuing synced, and says so
+    forget_token(data, people.base_url, "kim")
+    no_login = run_app(data, "certificate", "issue", NUMBER, "2")
+    assert no_login.returncode == 1 and "consultant-app sync --server" in no_login.stderr
 
 
 def test_the_office_lists_and_revokes_certificates_from_the_command_line(people, cli, tmp_path):

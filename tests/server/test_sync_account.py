@@ -9,7 +9,7 @@ from consultant_app.services.companies import CompanyDraft, save_company
 from consultant_app.store import Store
 from consultant_app.sync import credentials
 from consultant_app.sync.account import AccountInUse, has_token, last_sync, log_out, sync_account
-from consultant_app.sync.client import NotLoggedIn
+from consultant_app.sync.client import LoginRefused, NotLoggedIn
 
 PASSWORD = "correct horse 1"
 
@@ -46,9 +46,11 @@ def test_a_token_the_server_refuses_is_forgotten_and_binds_nothing(people, tmp_p
         with pytest.raises(NotLoggedIn):
             sync_account(store, server=people.base_url, user="kim")
         assert not has_token(store, people.base_url, "kim")
-        with pytest.raises(NotLoggedIn) as wrong:
+        with pytest.raises(LoginRefused) as wrong:
             sync_account(store, server=people.base_url, user="kim", password=lambda: "wrong password")
-        assert "비밀번호가 맞지 않습니다" in wrong.value.ko
+        # The server's own reason, in each language, not the missing-token message.
+        assert wrong.value.ko == "사용자 이름 또는 비밀번호가 맞지 않습니다."
+        assert "password" in wrong.value.en and "로그인" not in wrong.value.en
         assert store.meta(credentials.ACCOUNT_KEY) is None and last_sync(store).at is None
 
 

@@ -87,24 +87,6 @@ def make_certificate(store, engagement_id: str, *, lang: str, scale: float,
     return None if cancelled() else Rendered(engagement_id, view, pdf, images, issued)
 
 
-def issue_with_kept_login(store, engagement_id: str, *, server: str, user: str, correct: bool) -> dict:
-    """Have the office issue (or correct) the certificate with the kept login token (runs on a worker thread)."""
-    from consultant_app.sync import credentials
-    from consultant_app.sync.certify import issue_certificate
-    from consultant_app.sync.client import CentralClient, NotLoggedIn
-
-    token = credentials.load_token(store.data_dir, server, user)
-    if token is None:
-        raise NotLoggedIn()
-    try:
-        with CentralClient(server, token) as client:
-            certificate, _report = issue_certificate(store, client, engagement_id, correct=correct)
-    except NotLoggedIn:
-        credentials.forget_token(store.data_dir, server, user)  # as a sync does: the sync page asks for the password
-        raise
-    return certificate
-
-
 def _write_pdf(path: Path, data: bytes) -> tuple[Path, BaseException | None]:
     """Write the PDF whole (worker thread); the error comes back as a value."""
     try:
@@ -415,17 +397,9 @@ class CertificateTab(Tab):
     # -- issue ---------------------------------------------------------------------------------------------
     def sync_account(self) -> tuple[str, str] | None:
         """The server and user of this laptop's last whole sync, when their login token is kept here."""
-        from consultant_app.sync import credentials
-        from consultant_app.sync.account import has_token, last_sync
+        from consultant_app.sync.account import kept_account
 
-        store = self.ctx.store
-        last = last_sync(store)
-        if not (last.server and last.user and has_token(store, last.server, last.user)):
-            return None
-        bound = store.meta(credentials.ACCOUNT_KEY)
-        if bound and bound != credentials.account(last.server, last.user):
-            return None  # another account's changes wait here: the sync page settles that first
-        return last.server, last.user
+        return kept_account(self.ctx.store)
 
     def _update_issue_actions(self) -> None:
         """발급 요청, or 정정 발급 when an issued certificate's values were changed here (only a draft prints)."""
@@ -465,11 +439,12 @@ class CertificateTab(Tab):
         if account is None:
             self._update_issue_actions()
             return None
-        server, user = account
+        from consultant_app.sync.account import issue_with_kept_login
+
         store, engagement_id = self.ctx.store, shown.engagement_id
         self._notice, self._issuing = None, engagement_id
         handle = self.issue_progress.run(
-            lambda _state: issue_with_kept_login(store, engagement_id, server=server, user=user, correct=correct),
+            lambda _state: issue_with_kept_login(store, engagement_id, correct=correct),
             label=translate("CertificateTab", "정정 발급을 요청하는 중… (동기화 포함)") if correct else
             translate("CertificateTab", "발급을 요청하는 중… (동기화 포함)"),
             on_done=self._issued, on_error=self._issue_failed, cancellable=False)
