@@ -8,9 +8,10 @@ handled the same way: try again from where the store says it is.
 from __future__ import annotations
 
 import time
-from pathlib import Path
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterator
 
 import httpx
@@ -22,7 +23,13 @@ from consultant_app.paths import OFFICE_KEYS_DIR
 from consultant_app.store.attachments import blob_path
 from consultant_app.store.database import Store
 from consultant_app.sync import transfer
-from consultant_app.sync.local import apply_pull_page, check_pulled_links, cursor, outgoing_ops, record_receipts
+from consultant_app.sync.local import (
+    apply_pull_page,
+    check_pulled_links,
+    cursor,
+    outgoing_ops,
+    record_receipts,
+)
 from consultant_app.sync.wire import PullPage, PushRequest, PushResponse
 
 PUSH_BATCH = 500
@@ -185,6 +192,18 @@ class CentralClient:
                                                          params={"after": after, "limit": limit}).content)
 
 
+def _pages(client: CentralClient, after: int) -> Iterator[PullPage]:
+    """The pages after ``after``, in order; the next is fetched while the caller writes this one (the network
+    and the disk both busy). Each page carries its own cursor, so one the caller never wrote is fetched again by
+    the next sync. Closing it waits for the fetch in flight: the client is free again after."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
+        ahead = fetcher.submit(client.pull, after)
+        while ahead is not None:
+            page = ahead.result()
+            ahead = fetcher.submit(client.pull, page.cursor) if page.more else None
+            yield page
+
+
 def keep_office_key(store: Store, client: CentralClient) -> Path:
     """Save the office's public key (once per key) where ``consultant-app verify`` looks for it."""
     from consultant_app.sync.signing import load_public_key, public_key_id
@@ -230,20 +249,19 @@ def sync(store: Store, client: CentralClient, *, progress: Progress | None = Non
         report.conflicts += counts.conflict
         report.rejected += counts.rejected
         notify("push", report.pushed, max(total, report.pushed))
-    while True:
-        if is_cancelled():
-            raise SyncCancelled()
-        page = client.pull(cursor(store))
-        try:
-            report.pulled += apply_pull_page(store, page)
-        except IntegrityError as exc:
-            # A pulled record with the key of a local one the office refused (two laptops made the same company):
-            # the page was rolled back; once that local change is fixed or discarded, the next sync goes on.
-            raise KeyClash() from exc
-        report.cursor = page.cursor
-        notify("pull", report.pulled, report.pulled + (1 if page.more else 0))
-        if not page.more:
-            break
+    with closing(_pages(client, cursor(store))) as pages:  # leaving early waits for the page fetched ahead
+        for page in pages:
+            if is_cancelled():
+                raise SyncCancelled()
+            try:
+                report.pulled += apply_pull_page(store, page)
+            except IntegrityError as exc:
+                # A pulled record with the key of a local one the office refused (two laptops made the same
+                # company): the page was rolled back; once that local change is fixed or discarded, the next
+                # sync goes on.
+                raise KeyClash() from exc
+            report.cursor = page.cursor
+            notify("pull", report.pulled, report.pulled + (1 if page.more else 0))
     report.catalogue_version = store.install_office_catalogue()
     downloads = transfer.files_to_download(store)
     for done, ref in enumerate(downloads, start=1):

@@ -1,7 +1,9 @@
-"""Sync benchmark, through the real server (uvicorn on loopback, a SQLite server database) and the real client.
+"""Sync benchmark, through the real server and the real client. The server runs in a process of its own, as the
+office's does on another machine (uvicorn on loopback, a SQLite server database); the bare endpoints are served by
+that same process, so both sides of each ratio share one setup.
 
-- First full pull of 200 companies with 20,000 KPI rows (``sync`` on an empty laptop) against a bare endpoint on
-  the same uvicorn setup serving the same rows as JSON, fetched with httpx in pages of the same size (and, to show
+- First full pull of 200 companies with 20,000 KPI rows (``sync`` on an empty laptop) against a bare endpoint
+  serving the same rows as JSON, fetched with httpx in pages of the same size (and, to show
   the laptop's share, the bare fetch plus raw ``executemany`` of the rows into an empty laptop file).
 - A sync with nothing to do: the median of several.
 - 5,000 ops pushed in one sync: seconds and ops/s, against a bare endpoint that writes the same rows with one
@@ -14,10 +16,13 @@ import json
 import socket
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
-import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,20 +30,21 @@ import httpx
 import uvicorn
 from sqlalchemy import insert, select, update
 from sqlmodel import SQLModel
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from central_server.app import create_app
 from central_server.changes import record_changes
 from central_server.config import Settings
 from central_server.db import make_engine, write_transaction
+from central_server.migrate import upgrade_database
 from central_server.schema import assignments, row_meta
-from central_server.users import require_user
+from central_server.users import add_user, require_user
 from consultant_app.domain.kpi import default_catalogue
 from consultant_app.store import Store
 from consultant_app.store.journal import CREATE, Change
-from consultant_app.store.models import SYNCED_TABLES, KpiMeasurement, new_id, utc_now
+from consultant_app.store.models import PULLED_TABLES, SYNCED_TABLES, KpiMeasurement, new_id, utc_now
 from consultant_app.sync.client import PULL_PAGE, PUSH_BATCH, CentralClient, sync
 from consultant_app.sync.local import outgoing_ops
 from consultant_app.sync.wire import PushRequest, from_wire, to_wire
@@ -48,12 +54,6 @@ from tests.reliability.helpers import (
     kpi_values,
     write_programme,
 )
-from tests.server.live import start_server
-
-try:  # the office's certificates come down with the pull too, where the store has them
-    from consultant_app.store.models import PULLED_TABLES
-except ImportError:  # pragma: no cover
-    PULLED_TABLES = SYNCED_TABLES
 
 COMPANIES = 200
 YEARS = 10  # engagements per company
@@ -65,11 +65,14 @@ AIM_PULL_RATIO = 3.0
 AIM_NOOP_MS = 100.0
 PASSWORD = "benchmark pass 1"
 ID_CHUNK = 500
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # -- the bare endpoints: the same rows as JSON, and the same ops written with executemany
 
-def bare_app(engine, push_engine) -> Starlette:
+def bare_routes(engine, push_engine) -> list[Route]:
+    """The bare pull and push, with no token, scope, journal or checks."""
+
     def pull(request: Request) -> Response:
         after, limit = int(request.query_params["after"]), int(request.query_params["limit"])
         with engine.connect() as connection:
@@ -108,20 +111,46 @@ def bare_app(engine, push_engine) -> Starlette:
                 connection.execute(update(table).where(table.c.id == row_id).values(**values))
         return Response(json.dumps({"written": len(ops)}), media_type="application/json")
 
-    return Starlette(routes=[Route("/bare/pull", pull), Route("/bare/push", push, methods=["POST"])])
+    return [Route("/bare/pull", pull), Route("/bare/push", push, methods=["POST"])]
 
 
-def serve(app) -> tuple[str, uvicorn.Server, threading.Thread]:
-    """``app`` on uvicorn on a free loopback port, configured as tests/server/live.py serves the real one."""
+def serve_office(central_dir: str, bare_push_dir: str, fd: int) -> None:
+    """The office's app with the bare routes beside it, on the listening socket ``fd`` (in its own process)."""
+    settings = Settings(data_dir=Path(central_dir))
+    app = create_app(settings)
+    push_engine = make_engine(Settings(data_dir=Path(bare_push_dir)))
+    app.router.routes.extend(bare_routes(app.state.engine, push_engine))
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[socket.socket(fileno=fd)])
+
+
+@contextmanager
+def office_process(central_dir: Path, bare_push_dir: Path) -> Iterator[str]:
+    """The office served by a process of its own until the block ends; yields its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    return f"http://127.0.0.1:{sock.getsockname()[1]}", server, thread
+    sock.listen(128)
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    child = subprocess.Popen([sys.executable, "-c", "import sys; from tests.benchmarks.bench_sync import "
+                              "serve_office; serve_office(*sys.argv[1:3], int(sys.argv[3]))",
+                              str(central_dir), str(bare_push_dir), str(sock.fileno())],
+                             pass_fds=[sock.fileno()], cwd=ROOT)
+    sock.close()  # the child has it
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url + "/health", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if child.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the benchmark's server did not start")
+            time.sleep(0.05)
+        yield url
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
 
 
 def bare_fetch(http: httpx.Client, page: int, store_file: Path | None = None) -> int:
@@ -215,30 +244,33 @@ def main(scale: float = 1.0) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as temporary:
         root = Path(temporary)
         settings = Settings(data_dir=root / "central")  # the embedded default: a SQLite file
-        live = start_server(settings)
+        engine = make_engine(settings)
+        upgrade_database(engine, settings)
+        with write_transaction(engine) as connection:
+            add_user(connection, "kim", role="consultant", password=PASSWORD)
+        started = time.perf_counter()
+        seeded = seed_server(engine, "kim", companies, YEARS, KPIS)
+        seed_seconds = time.perf_counter() - started
+        engine.dispose()
+        rows = sum(seeded.values())
         bare_push_engine = make_engine(Settings(data_dir=root / "bare-push"))
         SQLModel.metadata.create_all(bare_push_engine, tables=[m.__table__ for m in SYNCED_TABLES.values()])
-        bare_url, bare_server, bare_thread = serve(bare_app(live.engine, bare_push_engine))
-        try:
-            live.add_user("kim", role="consultant", password=PASSWORD)
-            started = time.perf_counter()
-            seeded = seed_server(live.engine, "kim", companies, YEARS, KPIS)
-            seed_seconds = time.perf_counter() - started
-            rows = sum(seeded.values())
-            with CentralClient(live.base_url) as client:
+        bare_push_engine.dispose()
+        with office_process(settings.data_dir, root / "bare-push") as office_url:
+            with CentralClient(office_url) as client:
                 token = client.login("kim", PASSWORD)
 
             # First full pull: the real client on an empty laptop, then the bare endpoint, alternately.
             pulls, bare, bare_written = [], [], []
             for run in range(PULL_RUNS):
                 store = Store.open(root / f"laptop-{run}", actor="bench")
-                with CentralClient(live.base_url, token) as client:
+                with CentralClient(office_url, token) as client:
                     started = time.perf_counter()
                     report = sync(store, client)
                     pulls.append(time.perf_counter() - started)
                 assert report.pulled == rows and not report.broken_links, report
                 store.close()
-                with httpx.Client(base_url=bare_url, timeout=60) as http:
+                with httpx.Client(base_url=office_url, timeout=60) as http:
                     started = time.perf_counter()
                     assert bare_fetch(http, PULL_PAGE) == rows
                     bare.append(time.perf_counter() - started)
@@ -255,14 +287,14 @@ def main(scale: float = 1.0) -> dict[str, float]:
             # A sync with nothing to do, on the laptop that has everything.
             store = Store.open(root / "laptop-0", actor="bench")
             noops = []
-            with CentralClient(live.base_url, token) as client:
+            with CentralClient(office_url, token) as client:
                 sync(store, client)  # warm: the connection is open, as in a sync every few minutes
                 for _ in range(NOOP_RUNS):
                     started = time.perf_counter()
                     report = sync(store, client)
                     noops.append(time.perf_counter() - started)
                     assert report.pushed == report.pulled == 0
-            with httpx.Client(base_url=bare_url, timeout=60) as http:
+            with httpx.Client(base_url=office_url, timeout=60) as http:
                 http.get("/bare/pull", params={"after": 10**12, "limit": PULL_PAGE})
                 bare_noops = []
                 for _ in range(NOOP_RUNS):
@@ -279,29 +311,25 @@ def main(scale: float = 1.0) -> dict[str, float]:
                                    visits=2, seed=99, sponsors=("동방전기", "태광에너지", "서해조선"))
             extra = push_ops - made.rows
             while extra > 0:  # edits make up the rest (the same KPIs again at a tiny scale)
-                extra -= edit_rows(pusher, KpiMeasurement, made.kpis[:extra], post=lambda row: round(row.post * 1.02, 2))
+                extra -= edit_rows(pusher, KpiMeasurement, made.kpis[:extra],
+                                   post=lambda row: round(row.post * 1.02, 2))
             ops = outgoing_ops(pusher, limit=10 * push_ops)
             assert len(ops) == push_ops
             phases: dict[str, float] = {}
-            with CentralClient(live.base_url, token) as client:
+            with CentralClient(office_url, token) as client:
                 started = time.perf_counter()
                 report = sync(pusher, client, progress=lambda phase, *_: phases.setdefault(phase, time.perf_counter()))
                 sync_s = time.perf_counter() - started
             assert report.applied == push_ops, report
             push_s = phases.get("pull", started + sync_s) - started
             pusher.close()
-            with httpx.Client(base_url=bare_url, timeout=120) as http:
+            with httpx.Client(base_url=office_url, timeout=120) as http:
                 started = time.perf_counter()
                 for first in range(0, len(ops), PUSH_BATCH):
                     batch = PushRequest(device_id="bare", ops=ops[first:first + PUSH_BATCH])
                     http.post("/bare/push", content=batch.model_dump_json(),
                               headers={"Content-Type": "application/json"}).raise_for_status()
                 bare_push_s = time.perf_counter() - started
-        finally:
-            bare_server.should_exit = True
-            bare_thread.join(timeout=10)
-            bare_push_engine.dispose()
-            live.stop()
 
     figures = {"rows": rows, "kpi_rows": seeded["kpi_measurements"], "seed_s": seed_seconds,
                "pull_s": pull_s, "bare_pull_s": bare_s, "bare_pull_written_s": bare_written_s,
@@ -309,7 +337,8 @@ def main(scale: float = 1.0) -> dict[str, float]:
                "noop_ms": noop_s * 1000, "bare_noop_ms": bare_noop_s * 1000, "noop_ratio": noop_s / bare_noop_s,
                "push_ops": push_ops, "push_s": push_s, "push_ops_per_s": push_ops / push_s, "sync_s": sync_s,
                "bare_push_s": bare_push_s, "push_ratio": push_s / bare_push_s}
-    print(f"sync: uvicorn on 127.0.0.1, SQLite server database (the embedded default), real client; "
+    print(f"sync: the server in its own process (uvicorn on 127.0.0.1, SQLite database: the embedded default), "
+          f"the real client; "
           f"pages of {PULL_PAGE} rows, push batches of {PUSH_BATCH} ops")
     print(f"  data: {seeded['companies']:,} companies, {seeded['engagements']:,} engagements, "
           f"{seeded['kpi_measurements']:,} KPI rows, {seeded['sponsors']} sponsors = {rows:,} rows "
