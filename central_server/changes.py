@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from functools import lru_cache
 from typing import Iterable
 
 from sqlalchemy import bindparam, null, select, update
@@ -22,27 +23,50 @@ from consultant_app.store.models import PULLED_TABLES, SYNCED_TABLES, utc_now
 ID_CHUNK = 500  # ids per IN (...) list
 
 
+# The statements a push runs for every op are built once, with bound parameters: building them op by op (and
+# working out their cache keys) cost more than running them.
+_ADVANCE = (update(counters).where(counters.c.name == SEQ_COUNTER)
+            .values(value=counters.c.value + bindparam("count")).returning(counters.c.value))
+
+
 def advance_sequence(connection: Connection, count: int) -> int:
     """Take ``count`` numbers of the change sequence (locking its row until commit); returns the last one."""
-    last = connection.execute(update(counters).where(counters.c.name == SEQ_COUNTER)
-                              .values(value=counters.c.value + count).returning(counters.c.value)).scalar()
+    last = connection.execute(_ADVANCE, {"count": count}).scalar()
     if last is None:
         raise RuntimeError("the change sequence row is missing from counters (the schema was not migrated?)")
     return last
 
 
-def _company_select(entity: str, ids: list[str]):
-    """SELECT row id, the company it belongs to: itself, its engagement's company, or NULL (sponsors)."""
+@lru_cache(maxsize=None)
+def _company_select(entity: str):
+    """SELECT row id, the company it belongs to (itself, its engagement's company, or NULL for sponsors), for
+    the row ids bound to ``ids``."""
     table = PULLED_TABLES[entity].__table__
+    ids = table.c.id.in_(bindparam("ids", expanding=True))
     if entity == "companies":
-        return select(table.c.id, table.c.id).where(table.c.id.in_(ids))
+        return select(table.c.id, table.c.id).where(ids)
     if entity == "engagements":
-        return select(table.c.id, table.c.company_id).where(table.c.id.in_(ids))
+        return select(table.c.id, table.c.company_id).where(ids)
     if "engagement_id" in table.c:
         engagements = SYNCED_TABLES["engagements"].__table__
         return (select(table.c.id, engagements.c.company_id)
-                .join(engagements, engagements.c.id == table.c.engagement_id).where(table.c.id.in_(ids)))
-    return select(table.c.id, null()).where(table.c.id.in_(ids))
+                .join(engagements, engagements.c.id == table.c.engagement_id).where(ids))
+    return select(table.c.id, null()).where(ids)
+
+
+@lru_cache(maxsize=None)
+def _version_up(entity: str):
+    table = SYNCED_TABLES[entity].__table__
+    return update(table).where(table.c.id == bindparam("_id")).values(version=table.c.version + 1)
+
+
+@lru_cache(maxsize=None)
+def _upsert_row_meta(dialect_name: str):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(row_meta)
+    return statement.on_conflict_do_update(
+        index_elements=[row_meta.c.entity, row_meta.c.row_id],
+        set_={"company_id": statement.excluded.company_id, "seq": statement.excluded.seq})
 
 
 def company_of_rows(connection: Connection, entity: str, ids: Iterable[str]) -> dict[str, str | None]:
@@ -51,7 +75,7 @@ def company_of_rows(connection: Connection, entity: str, ids: Iterable[str]) -> 
     found: dict[str, str | None] = {}
     for start in range(0, len(ids), ID_CHUNK):
         found.update((row_id, company_id) for row_id, company_id
-                     in connection.execute(_company_select(entity, ids[start:start + ID_CHUNK])))
+                     in connection.execute(_company_select(entity), {"ids": ids[start:start + ID_CHUNK]}))
     missing = [row_id for row_id in ids if row_id not in found]
     if missing:
         raise LookupError(f"{entity}: no such row(s): {', '.join(missing[:5])}")
@@ -60,14 +84,8 @@ def company_of_rows(connection: Connection, entity: str, ids: Iterable[str]) -> 
 
 def upsert_row_meta(connection: Connection, rows: list[dict]) -> None:
     """Insert or update row_meta rows (entity, row_id, company_id, seq)."""
-    if not rows:
-        return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(row_meta)
-    statement = statement.on_conflict_do_update(
-        index_elements=[row_meta.c.entity, row_meta.c.row_id],
-        set_={"company_id": statement.excluded.company_id, "seq": statement.excluded.seq})
-    connection.execute(statement, rows)
+    if rows:
+        connection.execute(_upsert_row_meta(connection.dialect.name), rows)
 
 
 def record_changes(connection: Connection, changes: list[Change], *, actor: str,
@@ -93,9 +111,7 @@ def record_changes(connection: Connection, changes: list[Change], *, actor: str,
         if unknown:
             companies[entity].update(company_of_rows(connection, entity, unknown))
     for entity, ids in by_entity.items():
-        table = SYNCED_TABLES[entity].__table__
-        connection.execute(update(table).where(table.c.id == bindparam("_id"))
-                           .values(version=table.c.version + 1), [{"_id": row_id} for row_id in ids])
+        connection.execute(_version_up(entity), [{"_id": row_id} for row_id in ids])
     newest: dict[tuple[str, str], dict] = {}  # one row_meta row per row: a row changed twice keeps its later seq
     audits = []
     now = utc_now()

@@ -14,9 +14,10 @@ For each op, in its own savepoint so one bad op never undoes or blocks the other
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 
@@ -44,9 +45,15 @@ class Rejected(Exception):
 NOT_FOUND = ("not_found", "서버에 없는 기록이거나 볼 수 없는 기록입니다.", "No such record on the server, or not one you may see.")
 
 
-def _row(connection: Connection, entity: str, row_id: str) -> dict | None:
+@lru_cache(maxsize=None)
+def _statements(entity: str) -> tuple:
+    """SELECT of one row by ``id`` and INSERT of one, built once per table (a push runs them op by op)."""
     table = SYNCED_TABLES[entity].__table__
-    found = connection.execute(select(table).where(table.c.id == row_id)).mappings().first()
+    return select(table).where(table.c.id == bindparam("id")), insert(table)
+
+
+def _row(connection: Connection, entity: str, row_id: str) -> dict | None:
+    found = connection.execute(_statements(entity)[0], {"id": row_id}).mappings().first()
     return dict(found) if found else None
 
 
@@ -195,8 +202,8 @@ def apply_op(connection: Connection, user: User, device_id: str, op: Op, batch: 
     else:
         savepoint.commit()
     stored = receipt.model_dump_json()
-    connection.execute(insert(op_receipts).values(op_id=op.op_id, user_id=user.id, device_id=device_id,
-                                                  at=utc_now(), receipt=stored))
+    connection.execute(op_receipts.insert(), {"op_id": op.op_id, "user_id": user.id, "device_id": device_id,
+                                              "at": utc_now(), "receipt": stored})
     batch.receipts[op.op_id] = (user.id, stored)  # the same op twice in one batch: the second gets this answer
     return receipt
 
@@ -239,9 +246,9 @@ def _apply(connection: Connection, user: User, op: Op, batch: Batch) -> Receipt:
         _check_rules(op.entity, row)
         if op.entity == "attachments":
             _check_attachment(batch.blobs, row)
-        connection.execute(insert(table).values(**row))
+        connection.execute(_statements(op.entity)[1], row)
         if op.entity == "companies" and not user.sees_everything:
-            connection.execute(insert(assignments).values(user_id=user.id, company_id=op.row_id, assigned_at=now))
+            connection.execute(assignments.insert(), {"user_id": user.id, "company_id": op.row_id, "assigned_at": now})
             batch.visible.add(op.row_id)
     elif writes:
         _check_rules(op.entity, {**current, **writes})
