@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from consultant_app.store.database import Store
@@ -50,6 +50,8 @@ def record_receipts(store: Store, receipts: Iterable[Receipt]) -> ReceiptCounts:
     rejections stay, with what the office said, until a person resolves them."""
     outbox = OutboxOp.__table__
     counts = ReceiptCounts()
+    applied: list[dict] = []
+    versions: dict[str, list[dict]] = defaultdict(list)  # entity -> its rows' new versions
     with store.engine.begin() as connection:
         ops = {r["op_id"]: r for r in connection.execute(
             select(outbox.c.op_id, outbox.c.entity, outbox.c.row_id)).mappings()}
@@ -59,17 +61,22 @@ def record_receipts(store: Store, receipts: Iterable[Receipt]) -> ReceiptCounts:
                 continue  # recorded by an earlier attempt whose reply was lost
             setattr(counts, receipt.status, getattr(counts, receipt.status) + 1)
             if receipt.status == "applied":
-                connection.execute(delete(outbox).where(outbox.c.op_id == receipt.op_id))
+                applied.append({"_op_id": receipt.op_id})
                 if receipt.version is not None and op["entity"] in SYNCED_TABLES:
-                    table = SYNCED_TABLES[op["entity"]].__table__
-                    connection.execute(update(table).where(table.c.id == op["row_id"],
-                                                           table.c.version < receipt.version)
-                                       .values(version=receipt.version))
+                    versions[op["entity"]].append({"_id": op["row_id"], "_version": receipt.version})
             else:
                 detail = [c.model_dump() for c in receipt.conflicts] if receipt.status == "conflict" \
                     else (receipt.reason.model_dump() if receipt.reason else None)
                 connection.execute(update(outbox).where(outbox.c.op_id == receipt.op_id).values(
                     status=receipt.status, reason=json.dumps(detail, ensure_ascii=False)))
+        # Hundreds of receipts a batch: one statement for all, run for each.
+        if applied:
+            connection.execute(delete(outbox).where(outbox.c.op_id == bindparam("_op_id")), applied)
+        for entity, rows in versions.items():
+            table = SYNCED_TABLES[entity].__table__
+            connection.execute(update(table).where(table.c.id == bindparam("_id"),
+                                                   table.c.version < bindparam("_version"))
+                               .values(version=bindparam("_version")), rows)
     return counts
 
 
