@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from consultant_app.domain.certificate import CertificateSource, CertificateView, Issued, certificate_file_name
-from consultant_app.errors import AppError
+from consultant_app.errors import error_text
 from consultant_app.files import write_atomically
 from consultant_app.ui.context import AppContext
 from consultant_app.ui.files import open_with_system, save_start, with_suffix
@@ -93,14 +93,6 @@ def _write_pdf(path: Path, data: bytes) -> tuple[Path, BaseException | None]:
         return write_atomically(path, data), None
     except OSError as exc:
         return path, exc
-
-
-def _error_text(error: BaseException, lang: str) -> str:
-    if isinstance(error, AppError):
-        return error.message(lang)
-    if isinstance(error, OSError):
-        return f"{error.filename or ''} {error.strerror or error}".strip()
-    return f"{type(error).__name__}: {error}"
 
 
 class CertificateTab(Tab):
@@ -278,7 +270,7 @@ class CertificateTab(Tab):
             self.result = None
             self._notice = None
             self._show_message(translate("CertificateTab", "확인서를 만들지 못했습니다: %1")
-                               .replace("%1", _error_text(outcome, self.ctx.lang)), failed=True)
+                               .replace("%1", error_text(outcome, self.ctx.lang)), failed=True)
             return
         self.result = outcome
         if isinstance(outcome, Ineligible):
@@ -371,7 +363,7 @@ class CertificateTab(Tab):
         path, error = result
         if error is not None:
             self._say(translate("CertificateTab", "저장하지 못했습니다: %1").replace(
-                "%1", _error_text(error, self.ctx.lang)), failed=True)
+                "%1", error_text(error, self.ctx.lang)), failed=True)
         else:
             self._say(translate("CertificateTab", "저장했습니다: %1").replace("%1", str(path)))
 
@@ -462,7 +454,7 @@ class CertificateTab(Tab):
     def _issue_failed(self, error: BaseException) -> None:
         self.issues += 1
         self._notice = (self._issuing, translate("CertificateTab", "발급받지 못했습니다: %1").replace(
-            "%1", _error_text(error, self.ctx.lang)), True, None)
+            "%1", error_text(error, self.ctx.lang)), True, None)
         self._after_issue()
 
     def _after_issue(self) -> None:
@@ -518,5 +510,5 @@ class CertificateTab(Tab):
 
     def _print_failed(self, error: BaseException) -> None:
         self._print_ended()
-        self._say(translate("CertificateTab", "인쇄하지 못했습니다: %1").replace("%1", _error_text(error, self.ctx.lang)),
+        self._say(translate("CertificateTab", "인쇄하지 못했습니다: %1").replace("%1", error_text(error, self.ctx.lang)),
                   failed=True)

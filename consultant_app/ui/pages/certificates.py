@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from consultant_app.domain.validation import format_business_no
-from consultant_app.errors import AppError
+from consultant_app.errors import AppError, error_text
 from consultant_app.ui.context import AppContext
 from consultant_app.ui.files import open_with_system
 from consultant_app.ui.i18n import format_number, translate
@@ -394,12 +394,7 @@ class CertificatesPage(Page):
     def _export_failed(self, error: BaseException) -> None:
         self.last_result = None
         self._set_busy(False)
-        if isinstance(error, AppError):
-            text = error.message(self.ctx.lang)
-        elif isinstance(error, OSError):
-            text = f"{error.filename or ''} {error.strerror or error}".strip()
-        else:
-            text = f"{type(error).__name__}: {error}"
+        text = error_text(error, self.ctx.lang)
         self._show_summary(translate("CertificatesPage", "확인서를 저장하지 못했습니다: %1").replace("%1", text),
                            failed=True)
 

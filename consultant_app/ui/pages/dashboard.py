@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from consultant_app.domain.aggregates import ProgrammeReport
-from consultant_app.errors import AppError
+from consultant_app.errors import AppError, error_text
 from consultant_app.files import write_atomically
 from consultant_app.services.dashboard import Dashboard, build_dashboard, load_records
 from consultant_app.ui.context import AppContext
@@ -308,11 +308,6 @@ class DashboardPage(Page):
 
     def _report_failed(self, error: BaseException) -> None:
         self.export_button.setEnabled(True)
-        if isinstance(error, AppError):
-            text = error.message(self.ctx.lang)
-        elif isinstance(error, OSError):
-            text = f"{error.filename or ''} {error.strerror or error}".strip()
-        else:
-            text = f"{type(error).__name__}: {error}"
+        text = error_text(error, self.ctx.lang)
         QMessageBox.critical(self, translate("DashboardPage", "보고서 PDF"),
                              translate("DashboardPage", "보고서를 저장하지 못했습니다: %1").replace("%1", text))

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consultant_app.errors import AppError
+from consultant_app.errors import AppError, error_text
 from consultant_app.sync.resolve import WaitingOp
 from consultant_app.ui.context import AppContext
 from consultant_app.ui.i18n import format_number, translate
@@ -44,14 +44,6 @@ def _phase_text(phase: str) -> str:
     return {"upload": translate("SyncPage", "첨부 파일을 보내는 중…"), "push": translate("SyncPage", "변경을 보내는 중…"),
             "pull": translate("SyncPage", "변경을 받는 중…"),
             "download": translate("SyncPage", "첨부 파일을 받는 중…")}.get(phase, phase)
-
-
-def _error_text(error: BaseException, lang: str) -> str:
-    if isinstance(error, AppError):
-        return error.message(lang)
-    if isinstance(error, OSError):
-        return f"{error.filename or ''} {error.strerror or error}".strip()
-    return f"{type(error).__name__}: {error}"
 
 
 class SyncPage(Page):
@@ -392,7 +384,7 @@ class SyncPage(Page):
         self.last_report = None
         self.syncs += 1
         self._set_busy(False)
-        text = translate("SyncPage", "동기화하지 못했습니다: %1").replace("%1", _error_text(error, self.ctx.lang))
+        text = translate("SyncPage", "동기화하지 못했습니다: %1").replace("%1", error_text(error, self.ctx.lang))
         self._show_message(text + "\n" + translate("SyncPage", "이미 보내거나 받은 자료는 그대로 있습니다."), failed=True)
         if isinstance(error, NotLoggedIn):
             self.password_edit.clear()
