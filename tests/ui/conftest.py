@@ -49,8 +49,9 @@ def controller(qapp, qtbot, store, isolated_data_dir):
     # The window deletes itself on close (not registered with qtbot, which would close it a second time).
     ctrl.window.close_confirmed()
     # Translators are application-wide: a test that switched to English must not leave it for the next ones.
-    from consultant_app.ui.i18n import LOCALES, remove_translators
     from PySide6.QtCore import QLocale
+
+    from consultant_app.ui.i18n import LOCALES, remove_translators
 
     remove_translators(ctrl._translators)
     QLocale.setDefault(LOCALES["ko"])
@@ -59,3 +60,18 @@ def controller(qapp, qtbot, store, isolated_data_dir):
 @pytest.fixture
 def main_window(controller):
     return controller.window
+
+
+@pytest.fixture
+def central(tmp_path):
+    """The real central server on 127.0.0.1 (a SQLite file of its own), with the consultant kim."""
+    from sqlalchemy import URL
+
+    from central_server.config import Settings
+    from tests.server.live import start_server
+
+    database = URL.create("sqlite", database=str(tmp_path / "central.sqlite3")).render_as_string()
+    server = start_server(Settings(data_dir=tmp_path / "central", database_url=database))
+    server.add_user("kim", password="correct horse 1")
+    yield server
+    server.stop()

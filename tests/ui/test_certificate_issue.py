@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
-from sqlalchemy import URL, select
+from sqlalchemy import select
 
 from central_server.issuing import certificates
 from consultant_app.store import Store
@@ -21,18 +21,6 @@ from tests.server.test_certificates import change_post, record_eligible
 
 PASSWORD = "correct horse 1"
 TIMEOUT = 60_000
-
-
-@pytest.fixture
-def central(tmp_path):
-    from central_server.config import Settings
-    from tests.server.live import start_server
-
-    database = URL.create("sqlite", database=str(tmp_path / "central.sqlite3")).render_as_string()
-    server = start_server(Settings(data_dir=tmp_path / "central", database_url=database))
-    server.add_user("kim", password=PASSWORD)
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QMessageBox
-from sqlalchemy import URL
 from sqlmodel import select
 
 from consultant_app.services.companies import CompanyDraft, save_company
@@ -23,18 +22,6 @@ from consultant_app.ui.pages.sync_dialogs import EDIT, SERVER
 PASSWORD = "correct horse 1"
 NUMBER = "1248100998"
 TIMEOUT = 60_000
-
-
-@pytest.fixture
-def central(tmp_path):
-    from central_server.config import Settings
-    from tests.server.live import start_server
-
-    database = URL.create("sqlite", database=str(tmp_path / "central.sqlite3")).render_as_string()
-    server = start_server(Settings(data_dir=tmp_path / "central", database_url=database))
-    server.add_user("kim", password=PASSWORD)
-    yield server
-    server.stop()
 
 
 @pytest.fixture
