@@ -12,16 +12,26 @@ import fcntl
 import hashlib
 import os
 import re
+import time
 from pathlib import Path
 from typing import AsyncIterator
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 _CHUNK = 1024 * 1024
+PARTIAL_KEEP_S = 14 * 24 * 3600  # an upload untouched this long was abandoned (the laptop's next sync restarts it)
 
 
 def is_digest(value: str) -> bool:
     """Whether ``value`` is a SHA-256 in lower-case hex."""
     return SHA256.fullmatch(value) is not None
+
+
+def _still_named(path: Path, descriptor: int) -> bool:
+    """Whether ``path`` still names the file open as ``descriptor``."""
+    try:
+        return os.stat(path).st_ino == os.fstat(descriptor).st_ino
+    except FileNotFoundError:
+        return False
 
 
 class DigestMismatch(Exception):
@@ -74,6 +84,8 @@ class BlobStore:
                 fcntl.flock(out.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise OffsetMismatch(self.received(user_id, sha256)) from None
+            if not _still_named(partial, out.fileno()):
+                raise OffsetMismatch(0)  # swept as abandoned between the open and the lock: start again
             have = os.fstat(out.fileno()).st_size
             if offset != have:
                 raise OffsetMismatch(have)
@@ -108,3 +120,23 @@ class BlobStore:
 
     def discard(self, user_id: str, sha256: str) -> None:
         self._partial(user_id, sha256).unlink(missing_ok=True)
+
+    def sweep_partials(self, older_than_s: float = PARTIAL_KEEP_S) -> int:
+        """Delete uploads untouched for ``older_than_s`` seconds (never one being written); returns how many."""
+        cutoff = time.time() - older_than_s
+        swept = 0
+        for partial in (self.root / ".partial").glob("*"):
+            try:
+                descriptor = os.open(partial, os.O_WRONLY | os.O_APPEND)  # not O_CREAT: one just finished is gone
+            except FileNotFoundError:
+                continue
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a writer holds it: leave it
+                if os.fstat(descriptor).st_mtime < cutoff:
+                    partial.unlink()
+                    swept += 1
+            except (BlockingIOError, FileNotFoundError):
+                pass
+            finally:
+                os.close(descriptor)
+        return swept

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,29 @@ def test_a_retry_arriving_while_its_first_attempt_still_writes_is_told_where_the
         return await first
     assert asyncio.run(both()) == 100_000
     assert blobs.received("u1", digest) == 100_000
+
+
+def test_abandoned_uploads_are_swept_when_the_server_starts_and_one_being_written_is_kept(tmp_path, start,
+                                                                                            settings):
+    import fcntl
+
+    from central_server.blobs import PARTIAL_KEEP_S, BlobStore
+
+    blobs = BlobStore(settings.attachments_dir, settings.max_attachment_bytes)
+    partials = settings.attachments_dir / ".partial"
+    partials.mkdir(parents=True)
+    old = time.time() - PARTIAL_KEEP_S - 60
+    for name in ("abandoned", "being-written", "recent"):
+        (partials / f"{'0' * 64}.{name}").write_bytes(b"x" * 1000)
+    for name in ("abandoned", "being-written"):
+        os.utime(partials / f"{'0' * 64}.{name}", (old, old))
+    finished = sha(b"done")
+    blobs.path(finished).parent.mkdir(parents=True)
+    blobs.path(finished).write_bytes(b"done")
+    os.utime(blobs.path(finished), (old, old))
+    with open(partials / f"{'0' * 64}.being-written", "ab") as writing:
+        fcntl.flock(writing.fileno(), fcntl.LOCK_EX)  # an upload in progress holds its file
+        start(settings)
+    assert sorted(p.name.split(".")[1] for p in partials.iterdir()) == ["being-written", "recent"]
+    assert blobs.size(finished) == 4  # complete files are never swept
+    assert blobs.sweep_partials(older_than_s=0) == 2  # nothing holds them now
