@@ -45,15 +45,20 @@ class Rejected(Exception):
 NOT_FOUND = ("not_found", "서버에 없는 기록이거나 볼 수 없는 기록입니다.", "No such record on the server, or not one you may see.")
 
 
+# Built once per table, with bound parameters: a push runs them op by op.
 @lru_cache(maxsize=None)
-def _statements(entity: str) -> tuple:
-    """SELECT of one row by ``id`` and INSERT of one, built once per table (a push runs them op by op)."""
+def _select_row(entity: str):
     table = SYNCED_TABLES[entity].__table__
-    return select(table).where(table.c.id == bindparam("id")), insert(table)
+    return select(table).where(table.c.id == bindparam("id"))
+
+
+@lru_cache(maxsize=None)
+def _insert_row(entity: str):
+    return insert(SYNCED_TABLES[entity].__table__)
 
 
 def _row(connection: Connection, entity: str, row_id: str) -> dict | None:
-    found = connection.execute(_statements(entity)[0], {"id": row_id}).mappings().first()
+    found = connection.execute(_select_row(entity), {"id": row_id}).mappings().first()
     return dict(found) if found else None
 
 
@@ -246,7 +251,7 @@ def _apply(connection: Connection, user: User, op: Op, batch: Batch) -> Receipt:
         _check_rules(op.entity, row)
         if op.entity == "attachments":
             _check_attachment(batch.blobs, row)
-        connection.execute(_statements(op.entity)[1], row)
+        connection.execute(_insert_row(op.entity), row)
         if op.entity == "companies" and not user.sees_everything:
             connection.execute(assignments.insert(), {"user_id": user.id, "company_id": op.row_id, "assigned_at": now})
             batch.visible.add(op.row_id)

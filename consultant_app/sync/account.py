@@ -65,15 +65,23 @@ def has_token(store: Store, server: str, user: str) -> bool:
     return bool(server and user) and credentials.load_token(store.data_dir, server, user) is not None
 
 
-def kept_account(store: Store) -> tuple[str, str] | None:
-    """The (server, user) of the last whole sync when its token is still kept and no other account's changes wait."""
+def _kept_login(store: Store) -> tuple[str, str, str] | None:
+    """(server, user, token) of the last whole sync when its token is still kept and no other account's changes
+    wait here (a sync as that account settles them first)."""
     last = last_sync(store)
-    if not (last.server and last.user and has_token(store, last.server, last.user)):
+    if not (last.server and last.user):
         return None
     bound = store.meta(credentials.ACCOUNT_KEY)
     if bound and bound != credentials.account(last.server, last.user):
-        return None  # another account's changes wait here: a sync as that account settles it first
-    return last.server, last.user
+        return None
+    token = credentials.load_token(store.data_dir, last.server, last.user)
+    return (last.server, last.user, token) if token else None
+
+
+def kept_account(store: Store) -> tuple[str, str] | None:
+    """The (server, user) that issuing would use: the last whole sync's, while its login is kept."""
+    kept = _kept_login(store)
+    return kept[:2] if kept else None
 
 
 def log_out(store: Store, server: str, user: str) -> None:
@@ -152,9 +160,8 @@ def sync_account(store: Store, *, server: str, user: str, password: Callable[[],
 class NoKeptLogin(NotLoggedIn):
     """Nothing to issue with: this data folder has not synced, or its login was forgotten."""
 
-    def __init__(self) -> None:
-        AppError.__init__(self, "먼저 로그인해 동기화하세요 (동기화 화면, 또는 consultant-app sync --server 주소 --user 이름).",
-                          "Log in and sync first (the sync page, or consultant-app sync --server URL --user NAME).")
+    lead = ("먼저 로그인해 동기화하세요 (동기화 화면, 또는 consultant-app sync --server 주소 --user 이름).",
+            "Log in and sync first (the sync page, or consultant-app sync --server URL --user NAME).")
 
 
 def issue_with_kept_login(store: Store, engagement_id: str, *, correct: bool = False,
@@ -162,15 +169,15 @@ def issue_with_kept_login(store: Store, engagement_id: str, *, correct: bool = F
     """Have the office issue (or correct) the engagement's certificate as the last sync's account; its token kept."""
     from consultant_app.sync.certify import issue_certificate
 
-    account = kept_account(store)
-    token = credentials.load_token(store.data_dir, *account) if account else None
-    if token is None:
+    kept = _kept_login(store)
+    if kept is None:
         raise NoKeptLogin()
+    server, user, token = kept
     try:
-        with CentralClient(account[0], token, transport=transport) as client:
+        with CentralClient(server, token, transport=transport) as client:
             certificate, _report = issue_certificate(store, client, engagement_id, correct=correct)
     except NotLoggedIn:
-        credentials.forget_token(store.data_dir, *account)  # as a sync does: the next one asks for the password
+        credentials.forget_token(store.data_dir, server, user)  # as a sync does: the next one asks for the password
         raise
     _set_meta(store, {LAST_AT_KEY: utc_now().isoformat()})  # issuing synced twice, whole
     return certificate

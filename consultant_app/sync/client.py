@@ -23,13 +23,7 @@ from consultant_app.paths import OFFICE_KEYS_DIR
 from consultant_app.store.attachments import blob_path
 from consultant_app.store.database import Store
 from consultant_app.sync import transfer
-from consultant_app.sync.local import (
-    apply_pull_page,
-    check_pulled_links,
-    cursor,
-    outgoing_ops,
-    record_receipts,
-)
+from consultant_app.sync.local import apply_pull_page, check_pulled_links, cursor, outgoing_ops, record_receipts
 from consultant_app.sync.wire import PullPage, PushRequest, PushResponse
 
 PUSH_BATCH = 500
@@ -46,19 +40,17 @@ class SyncFailed(AppError):
 class NotLoggedIn(SyncFailed):
     """No token, or the server no longer accepts it: a password is needed."""
 
+    lead = ("로그인이 필요합니다 (토큰이 없거나 만료·취소됨).", "Log in first (no token, or it expired or was revoked).")
+
     def __init__(self, detail: tuple[str, str] = ("", "")):
-        self.detail = detail
-        ko, en = detail
-        super().__init__("로그인이 필요합니다 (토큰이 없거나 만료·취소됨)." + (f" {ko}" if ko else ""),
-                         "Log in first (no token, or it expired or was revoked)." + (f" {en}" if en else ""))
+        self.detail = detail  # the server's reason (Korean, English), if it gave one
+        super().__init__(*(" ".join(part for part in pair if part) for pair in zip(self.lead, detail)))
 
 
 class LoginRefused(NotLoggedIn):
     """The server refused the user name and password; its own words say why."""
 
-    def __init__(self, detail: tuple[str, str]):
-        self.detail = detail
-        AppError.__init__(self, *detail)
+    lead = ("", "")
 
 
 class SyncCancelled(SyncFailed):
