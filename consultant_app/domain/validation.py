@@ -40,6 +40,8 @@ class Rule(StrEnum):
     END_BEFORE_START = "end_before_start"
     OUT_OF_CHOICES = "out_of_choices"
     LEVEL_WITHOUT_SMART_FACTORY = "level_without_smart_factory"
+    CONTROL_CHARACTER = "control_character"
+    TOO_LONG = "too_long"
     # rules only a set of imported rows can break
     DUPLICATE_ROW = "duplicate_row"
     UNKNOWN_COMPANY = "unknown_company"
@@ -130,6 +132,44 @@ def format_business_no(number: str) -> str:
     """``1234567890`` → ``123-45-67890``."""
     n = normalize_business_no(number)
     return f"{n[:3]}-{n[3:5]}-{n[5:]}" if len(n) == 10 else number
+
+
+# Characters no worksheet (XML 1.0), PostgreSQL text or UTF-8 file can hold: C0 controls other than tab, line feed
+# and carriage return (NUL among them), lone surrogates, and the two non-characters U+FFFE and U+FFFF.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Longest text per field, the same on the laptop and at the office; free-text notes get more room.
+LONG_TEXT_FIELDS = frozenset({"activities", "notes", "note", "assumptions", "caption"})
+SHORT_TEXT_LIMIT, LONG_TEXT_LIMIT = 300, 20_000
+
+
+def text_limit(field_name: str) -> int:
+    """How many characters a text field may hold."""
+    return LONG_TEXT_LIMIT if field_name in LONG_TEXT_FIELDS else SHORT_TEXT_LIMIT
+
+
+def unstorable_character(text: str) -> str | None:
+    """The first character of ``text`` that no worksheet or database can keep, as ``U+0000``; None when none."""
+    match = _UNSTORABLE.search(text)
+    return f"U+{ord(match.group()):04X}" if match else None
+
+
+def check_text(value: object, field_name: str) -> list[Issue]:
+    """Free text holds no control character (tab and line breaks aside) and stays within its field's length."""
+    if not isinstance(value, str):
+        return []
+    match = _UNSTORABLE.search(value)
+    if match is not None:
+        return [Issue(Rule.CONTROL_CHARACTER, field_name,
+                      {"char": f"U+{ord(match.group()):04X}", "position": match.start() + 1})]
+    limit = text_limit(field_name)
+    if len(value) > limit:
+        return [Issue(Rule.TOO_LONG, field_name, {"length": len(value), "limit": limit})]
+    return []
+
+
+def text_issues(values: dict[str, object]) -> list[Issue]:
+    """``check_text`` over every text value of a record (by field name)."""
+    return [issue for name, value in values.items() for issue in check_text(value, name)]
 
 
 def check_kpi_value(definition: KpiDefinition, value: float | None, field_name: str) -> list[Issue]:
