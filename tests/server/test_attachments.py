@@ -174,17 +174,26 @@ def test_a_retry_arriving_while_its_first_attempt_still_writes_is_told_where_the
     data = os.urandom(200_000)
     digest = sha(data)
 
-    async def slow(pieces):
-        for piece in pieces:
-            yield piece
-            await asyncio.sleep(0.05)
-
     async def both():
+        holding, release = asyncio.Event(), asyncio.Event()
+
+        async def first_attempt_pieces():
+            yield data[:50_000]
+            holding.set()  # the first piece was taken: the first attempt holds the upload
+            await release.wait()
+            yield data[50_000:100_000]
+
+        async def one_piece():
+            yield data[:50_000]
+
         first = asyncio.create_task(blobs.append("u1", digest, offset=0, total=len(data),
-                                                 pieces=slow([data[:50_000], data[50_000:100_000]])))
-        await asyncio.sleep(0.02)  # the first attempt holds the upload: the second may not write beside it
-        with pytest.raises(OffsetMismatch):
-            await blobs.append("u1", digest, offset=0, total=len(data), pieces=slow([data[:50_000]]))
+                                                 pieces=first_attempt_pieces()))
+        await holding.wait()
+        try:
+            with pytest.raises(OffsetMismatch):  # the second may not write beside the first
+                await blobs.append("u1", digest, offset=0, total=len(data), pieces=one_piece())
+        finally:
+            release.set()
         return await first
     assert asyncio.run(both()) == 100_000
     assert blobs.received("u1", digest) == 100_000

@@ -138,7 +138,8 @@ def test_cancel_stops_the_batch_and_says_how_many_were_written(page, qtbot, tmp_
     choose_folder(monkeypatch, out)
     assert page.export_all() is not None  # every year: 55 certificates
     qtbot.waitUntil(held_after_first_certificates.is_set, timeout=TIMEOUT)
-    assert page.progress.bar.value() >= 1
+    # The worker reported from its thread; the bar moves when that queued signal reaches the GUI thread.
+    qtbot.waitUntil(lambda: page.progress.bar.value() >= 1, timeout=TIMEOUT)
     qtbot.mouseClick(page.progress.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not page.progress.running, timeout=TIMEOUT)
 
