@@ -89,6 +89,25 @@ RULE_MESSAGES: dict[Rule, tuple[str, str]] = {
                               "No year-{value} engagement of company {business_no} in the files or the store."),
     Rule.PARENT_REJECTED: ("이 행이 속한 {parent} {parent_row}행을 가져오지 못해 이 행도 건너뛰었습니다.",
                            "Skipped: {parent} row {parent_row}, which this row belongs to, was not imported."),
+    Rule.UNCLOSED_QUOTE: ("이 칸에서 연 따옴표(\")가 닫히지 않아, 그 뒤의 내용이 모두 한 칸으로 읽힙니다. "
+                          "따옴표를 닫거나 지운 뒤 다시 저장하세요.",
+                          "A quote (\") opens in this cell and is never closed, so everything after it would be read "
+                          "as one cell. Close or remove the quote and save again."),
+    Rule.TEXT_AFTER_QUOTE: ("따옴표로 묶은 칸의 닫는 따옴표 뒤에 글자가 더 있습니다. 칸 안의 따옴표는 두 번(\"\") 쓰세요.",
+                            "Text follows the closing quote of a quoted cell; a quote inside a quoted cell is "
+                            "written twice (\"\")."),
+    Rule.CELL_TOO_LARGE: ("한 칸이 {limit:,}자를 넘어 읽을 수 없습니다 (따옴표가 닫히지 않았을 수 있습니다).",
+                          "A cell is longer than {limit:,} characters and cannot be read (perhaps a quote is never "
+                          "closed)."),
+    Rule.CSV_UNREADABLE: ("CSV 형식으로 읽을 수 없습니다: {detail}", "Not readable as CSV: {detail}"),
+    Rule.UNKNOWN_COLUMN: ("알 수 없는 열 '{value}'은(는) 가져오지 않습니다{hint_ko}. 이 시트의 열: {expected_ko}",
+                          "Unknown column '{value}' is not imported{hint_en}. This sheet's columns: {expected_en}"),
+    Rule.DUPLICATE_COLUMN: ("'{value}' 열은 앞의 '{first}' 열과 같은 항목이라 가져오지 않습니다.",
+                            "Column '{value}' means the same as the earlier column '{first}' and is not imported."),
+    Rule.HIDDEN_ROWS: ("숨겨진 행 {count:,}개({rows}행)도 가져옵니다. 가져오지 않을 행이면 지우세요.",
+                       "{count:,} hidden row(s) (rows {rows}) are imported too; delete any that should not be."),
+    Rule.HIDDEN_SHEET: ("숨겨진 시트이지만 가져옵니다. 가져오지 않을 시트이면 지우거나 이름을 바꾸세요.",
+                        "This sheet is hidden but is imported all the same; delete or rename it if it should not be."),
     Rule.IMPLAUSIBLE_IMPROVEMENT: ("개선율 {improvement:.1f}%는 {limit:.0f}%를 넘습니다. 증빙 자료를 첨부하세요.",
                                    "An improvement of {improvement:.1f}% is over {limit:.0f}%: attach evidence."),
     Rule.TARGET_WRONG_WAY: ("목표값이 기준값보다 나쁜 방향입니다.", "The target is worse than the baseline."),

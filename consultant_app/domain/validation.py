@@ -47,13 +47,25 @@ class Rule(StrEnum):
     UNKNOWN_COMPANY = "unknown_company"
     UNKNOWN_ENGAGEMENT = "unknown_engagement"
     PARENT_REJECTED = "parent_rejected"
+    # rules only a file's own structure can break (a CSV file the importer cannot split into cells)
+    UNCLOSED_QUOTE = "unclosed_quote"
+    TEXT_AFTER_QUOTE = "text_after_quote"
+    CELL_TOO_LARGE = "cell_too_large"
+    CSV_UNREADABLE = "csv_unreadable"
     # warnings
     IMPLAUSIBLE_IMPROVEMENT = "implausible_improvement"
     TARGET_WRONG_WAY = "target_wrong_way"
     RATIO_MISMATCH = "ratio_mismatch"
+    # warnings about a file: what it holds that the import leaves out, or takes in though a person may not see it
+    UNKNOWN_COLUMN = "unknown_column"
+    DUPLICATE_COLUMN = "duplicate_column"
+    HIDDEN_ROWS = "hidden_rows"
+    HIDDEN_SHEET = "hidden_sheet"
 
 
 WARNINGS = {Rule.IMPLAUSIBLE_IMPROVEMENT, Rule.TARGET_WRONG_WAY, Rule.RATIO_MISMATCH}
+FILE_WARNINGS = {Rule.UNKNOWN_COLUMN, Rule.DUPLICATE_COLUMN, Rule.HIDDEN_ROWS, Rule.HIDDEN_SHEET}
+WARNINGS |= FILE_WARNINGS
 
 PLAUSIBLE_IMPROVEMENT_PCT = 90.0
 

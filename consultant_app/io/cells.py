@@ -35,6 +35,8 @@ def cell_text(raw: Any) -> str:
 
 # 2018-06-26, 2018.06.26, 2018/06/26, Korean Excel's "2018. 6. 26.", a midnight time from CSV exports.
 _DATE = re.compile(r"(\d{4})\s*([-./])\s*(\d{1,2})\s*\2\s*(\d{1,2})\.?(?:[ T]00:00(?::00)?)?")
+# 2024년 3월 5일, 2024년3월5일: the long date Korean Windows and Hangul documents write.
+_KOREAN_DATE = re.compile(r"(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일")
 
 
 def parse_date(raw: Any) -> date:
@@ -43,11 +45,16 @@ def parse_date(raw: Any) -> date:
         return raw.date()
     if isinstance(raw, date):
         return raw
-    match = _DATE.fullmatch(str(raw))
-    if match is None:
+    text = str(raw)
+    match = _DATE.fullmatch(text)
+    if match is not None:
+        year, month, day = match[1], match[3], match[4]
+    elif (match := _KOREAN_DATE.fullmatch(text)) is not None:
+        year, month, day = match[1], match[2], match[3]
+    else:
         raise CellError(Rule.NOT_A_DATE, raw)
     try:
-        return date(int(match[1]), int(match[3]), int(match[4]))
+        return date(int(year), int(month), int(day))
     except ValueError:  # 2018-02-30
         raise CellError(Rule.NOT_A_DATE, raw) from None
 

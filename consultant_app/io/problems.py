@@ -66,6 +66,11 @@ class ImportFailed(AppError):
                          f"The files have {len(errors)} error(s), so nothing was saved. First: {first_en}")
 
 
+class SourceUnreadable(AppError):
+    """The path is not a folder of CSV files or a workbook we can read (named, with what is wrong); nothing was
+    written."""
+
+
 class ImportCancelled(AppError):
     """The user cancelled the import; nothing was written."""
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from consultant_app.errors import AppError
+from consultant_app.domain.validation import Issue, unstorable_character
 from consultant_app.io.columns import SheetSpec, match_headers, sheet_for
-from consultant_app.io.problems import ImportCancelled
+from consultant_app.io.csvtext import Fault, decode_csv, locate_fault, sniff_delimiter
+from consultant_app.io.problems import ImportCancelled, ImportFailed, ImportProblem, SourceUnreadable
+
+__all__ = ["CHECK_EVERY", "RawSheet", "SourceUnreadable", "decode_csv", "read_csv", "read_folder", "read_source",
+           "read_workbook"]
+TEXT_SUFFIXES = (".csv", ".txt")  # .txt: Excel's "Unicode text" (UTF-16, tab separated) saved under a sheet's name
 
 CHECK_EVERY = 2000  # rows between two looks at the cancel flag
 HEADER_SEARCH_ROWS = 10  # title lines tolerated above the header
@@ -26,10 +30,10 @@ class RawSheet:
     header_row: int
     headers: list[Any]
     rows: list[tuple[int, Sequence[Any]]]
-
-
-class SourceUnreadable(AppError):
-    """The path is not a folder of CSV files or a workbook we can read."""
+    problems: list[ImportProblem] = field(default_factory=list)  # warnings about the file (hidden rows …)
+    # Whether every text cell must be screened for control characters; False only when the whole file was
+    # scanned at once and has none (the fast path for CSV).
+    screen: bool = True
 
 
 def _is_blank(cells: Sequence[Any]) -> bool:
@@ -47,72 +51,78 @@ def _collect(spec: SheetSpec, label: str, *, numbered: Iterable[tuple[int, Seque
             rows.append((number, cells))
     if not rows:
         return None
-    # Office sheets often open with a title line ("2018년 참여기업 현황"): the header is the first row that
-    # has every required column, else simply the first row (and the missing columns are reported).
-    candidates = rows[:HEADER_SEARCH_ROWS]
-    start = next((i for i, (_, cells) in enumerate(candidates) if not match_headers(spec, list(cells)).missing), 0)
+    start = _header_index(spec, rows)
     header_row, headers = rows[start]
     return RawSheet(spec, label, header_row, list(headers), rows[start + 1:])
 
 
-def decode_csv(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), else CP949 as Korean Excel saves CSV."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp949")
-    except UnicodeDecodeError:
-        raise SourceUnreadable(f"{name}: 글자 인코딩을 알 수 없습니다 (UTF-8 또는 CP949로 저장하세요).",
-                               f"{name}: unknown text encoding (save it as UTF-8 or CP949).") from None
+def _header_index(spec: SheetSpec, rows: Sequence[tuple[int, Sequence[Any]]]) -> int:
+    """Which of the non-blank rows is the header."""
+    # Office sheets often open with a title line ("2018년 참여기업 현황"): the header is the first row that
+    # has every required column, else simply the first row (and the missing columns are reported).
+    candidates = rows[:HEADER_SEARCH_ROWS]
+    return next((i for i, (_, cells) in enumerate(candidates) if not match_headers(spec, list(cells)).missing), 0)
 
 
 def read_csv(path: Path, spec: SheetSpec, *, cancelled: Callable[[], bool]) -> RawSheet | None:
-    """One CSV file; row numbers count records as a spreadsheet shows them."""
+    """One CSV (or tab separated .txt) file; row numbers count records as a spreadsheet shows them.
+
+    A record that cannot be split into cells (an unclosed quote, a cell over csv's size limit) raises ImportFailed
+    naming the row: what follows it cannot be trusted, so nothing of the file is read.
+    """
     text = decode_csv(path.read_bytes(), path.name)
-    records = csv.reader(io.StringIO(text, newline=""))
-    return _collect(spec, path.name, numbered=enumerate(records, start=1), cancelled=cancelled)
+    delimiter = sniff_delimiter(text, spec)
+    # strict: an unclosed quote is an error, not one cell that swallows every following line.
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        sheet = _collect(spec, path.name, numbered=enumerate(records, start=1), cancelled=cancelled)
+    except csv.Error as exc:
+        raise ImportFailed([_fault_problem(spec, path.name, locate_fault(text, delimiter, exc))]) from None
+    if sheet is not None:
+        sheet.screen = unstorable_character(text) is not None  # one scan of the whole text spares one per cell
+    return sheet
+
+
+def _fault_problem(spec: SheetSpec, label: str, fault: Fault) -> ImportProblem:
+    """The fault placed at its row and, when the header was read before it, its column as written."""
+    rows = [(n, cells) for n, cells in enumerate(fault.records, start=1) if not _is_blank(cells)]
+    column = None
+    if rows and fault.field is not None:
+        header_row, headers = rows[_header_index(spec, rows)]
+        if header_row < fault.row and fault.field < len(headers) and headers[fault.field].strip():
+            column = headers[fault.field].strip()
+    return ImportProblem(label, fault.row, column, Issue(fault.rule, "", fault.params))
 
 
 def read_folder(folder: Path, cancelled: Callable[[], bool]) -> list[RawSheet]:
-    """The CSV files of a folder whose names are sheet names (``companies.csv`` …); others are ignored."""
+    """The CSV (or .txt) files of a folder whose names are sheet names (``companies.csv`` …); others are ignored.
+
+    Files that cannot be split into cells are all reported together (ImportFailed)."""
     sheets: dict[str, RawSheet] = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() != ".csv" or not path.is_file():
+    broken: list[ImportProblem] = []
+    for path in sorted(folder.iterdir(), key=lambda p: (p.suffix.lower() != ".csv", p.name)):  # .csv before .txt
+        if path.suffix.lower() not in TEXT_SUFFIXES or not path.is_file():
             continue
         spec = sheet_for(path.stem)
         if spec is None or spec.name in sheets:
             continue
-        sheet = read_csv(path, spec, cancelled=cancelled)
+        try:
+            sheet = read_csv(path, spec, cancelled=cancelled)
+        except ImportFailed as failed:
+            broken += failed.problems
+            continue
         if sheet is not None:
             sheets[spec.name] = sheet
+    if broken:
+        raise ImportFailed(broken)
     return list(sheets.values())
 
 
 def read_workbook(path: Path, cancelled: Callable[[], bool]) -> list[RawSheet]:
-    """The worksheets of a workbook whose names are sheet names, read in openpyxl's streaming mode."""
-    from openpyxl import load_workbook
+    """The worksheets of a workbook whose names are sheet names (see ``workbook.read_workbook``)."""
+    from consultant_app.io.workbook import read_workbook as read  # openpyxl only when a workbook is read
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SourceUnreadable(f"{path.name}: 엑셀 파일을 읽을 수 없습니다 ({exc}).",
-                               f"{path.name}: cannot read the workbook ({exc}).") from exc
-    try:
-        sheets: dict[str, RawSheet] = {}
-        for worksheet in workbook.worksheets:
-            spec = sheet_for(worksheet.title)
-            if spec is None or spec.name in sheets:
-                continue
-            worksheet.reset_dimensions()  # some writers record a wrong size; read to the real end
-            numbered = enumerate(worksheet.iter_rows(values_only=True), start=1)
-            sheet = _collect(spec, worksheet.title, numbered=numbered, cancelled=cancelled)
-            if sheet is not None:
-                sheets[spec.name] = sheet
-        return list(sheets.values())
-    finally:
-        workbook.close()
+    return read(path, cancelled)
 
 
 def read_source(path: Path, cancelled: Callable[[], bool]) -> list[RawSheet]:
@@ -122,7 +132,7 @@ def read_source(path: Path, cancelled: Callable[[], bool]) -> list[RawSheet]:
         sheets = read_folder(path, cancelled)
     elif path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
         sheets = read_workbook(path, cancelled)
-    elif path.is_file() and path.suffix.lower() == ".csv" and sheet_for(path.stem):
+    elif path.is_file() and path.suffix.lower() in TEXT_SUFFIXES and sheet_for(path.stem):
         sheet = read_csv(path, sheet_for(path.stem), cancelled=cancelled)
         sheets = [sheet] if sheet else []
     elif not path.exists():

@@ -136,7 +136,8 @@ class Importing:
                 key = (row.values.get("business_no"), row.values.get("year"))
                 if None not in key:
                     self.rejected_engagements.setdefault(key, (sheet.label, row.number))
-        sheet.problems = [p for p in sheet.problems if p.row is None]  # the missing column says it all
+        # The missing column says it all; warnings about the file itself (an unknown header …) stay.
+        sheet.problems = [p for p in sheet.problems if p.row is None or not p.is_error]
 
     # --- sheets --------------------------------------------------------------------------------------------
 

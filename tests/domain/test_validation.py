@@ -328,6 +328,21 @@ _PARSE_RULES = {
     Rule.UNKNOWN_COMPANY: Issue(Rule.UNKNOWN_COMPANY, "business_no", {"value": "1248100998"}),
     Rule.UNKNOWN_ENGAGEMENT: Issue(Rule.UNKNOWN_ENGAGEMENT, "year", {"value": 2, "business_no": "1248100998"}),
     Rule.PARENT_REJECTED: Issue(Rule.PARENT_REJECTED, "business_no", {"parent": "companies.csv", "parent_row": 4}),
+    # the text rule, as the importer reports it on a cell
+    Rule.CONTROL_CHARACTER: Issue(Rule.CONTROL_CHARACTER, "name", {"char": "U+0000", "position": 3}),
+    Rule.TOO_LONG: Issue(Rule.TOO_LONG, "name", {"length": 301, "limit": 300}),
+    # a file's structure, and warnings about a file (tests/io/test_hostile_*.py make each from a real file)
+    Rule.UNCLOSED_QUOTE: Issue(Rule.UNCLOSED_QUOTE, ""),
+    Rule.TEXT_AFTER_QUOTE: Issue(Rule.TEXT_AFTER_QUOTE, ""),
+    Rule.CELL_TOO_LARGE: Issue(Rule.CELL_TOO_LARGE, "", {"limit": 131072}),
+    Rule.CSV_UNREADABLE: Issue(Rule.CSV_UNREADABLE, "", {"detail": "line contains NUL"}),
+    Rule.UNKNOWN_COLUMN: Issue(Rule.UNKNOWN_COLUMN, "", {"value": "reprsentative", "expected_ko": "기업명, 대표자",
+                                                          "expected_en": "name, representative",
+                                                          "hint_ko": " (혹시 '대표자'?)",
+                                                          "hint_en": " (did you mean 'representative'?)"}),
+    Rule.DUPLICATE_COLUMN: Issue(Rule.DUPLICATE_COLUMN, "", {"value": "기업명", "first": "name"}),
+    Rule.HIDDEN_ROWS: Issue(Rule.HIDDEN_ROWS, "", {"count": 3, "rows": "3, 5–6"}),
+    Rule.HIDDEN_SHEET: Issue(Rule.HIDDEN_SHEET, ""),
 }
 
 
@@ -377,6 +392,7 @@ def test_messages_name_the_field_in_the_users_language():
     assert issue.message("en") == "financial effect must be 0 or more (got -5)."
 
 
-def test_warnings_are_exactly_the_plausibility_rules():
-    assert WARNINGS == {Rule.IMPLAUSIBLE_IMPROVEMENT, Rule.TARGET_WRONG_WAY, Rule.RATIO_MISMATCH}
+def test_warnings_are_exactly_the_plausibility_rules_and_the_file_warnings():
+    assert WARNINGS == {Rule.IMPLAUSIBLE_IMPROVEMENT, Rule.TARGET_WRONG_WAY, Rule.RATIO_MISMATCH,
+                        Rule.UNKNOWN_COLUMN, Rule.DUPLICATE_COLUMN, Rule.HIDDEN_ROWS, Rule.HIDDEN_SHEET}
     assert all(Issue(rule, "post").is_error for rule in set(Rule) - WARNINGS)
