@@ -22,6 +22,7 @@ FIELD_NAMES = {
     "support_krw": ("지원금액", "support amount"),
     "start_date": ("시작일", "start date"),
     "end_date": ("종료일", "end date"),
+    "consultant": ("담당 컨설턴트", "consultant"),
     "financial_effect_krw": ("재무적 효과", "financial effect"),
     "new_hires": ("신규 채용", "new hires"),
     "smart_factory_built": ("스마트공장 구축", "smart factory built"),

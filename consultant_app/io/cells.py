@@ -241,9 +241,11 @@ def format_number(value: float) -> str:
 
 
 def format_text(value: Any) -> str:
-    """A value as a CSV cell: ISO dates, true/false, plain numbers, empty for None."""
+    """A value as a CSV cell: ISO dates, true/false, plain numbers, empty for None, text escaped (``escape_text``)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return escape_text(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -251,3 +253,27 @@ def format_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+# What a spreadsheet program may take for the start of a formula (OWASP, "CSV Injection"): such text is written
+# behind a single quote. Text that itself begins with a quote gets one too, so the quote import removes is always
+# the one export added: the round trip is exact.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+
+def starts_like_formula(text: str) -> bool:
+    """Whether a spreadsheet might run ``text`` as a formula."""
+    return text.startswith(FORMULA_STARTS)
+
+
+def escape_text(text: str) -> str:
+    """Text as a CSV cell: ``=1+1`` → ``'=1+1``, ``'a`` → ``''a``, anything else as it is."""
+    if text.startswith(FORMULA_STARTS) or text.startswith(ESCAPE):
+        return ESCAPE + text
+    return text
+
+
+def unescape_cells(cells: list[str]) -> list[str]:
+    """A CSV record's cells with the one leading quote of each removed (``escape_text`` undone)."""
+    return [c[1:] if c.startswith(ESCAPE) else c for c in cells]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from consultant_app.domain.validation import Issue, unstorable_character
+from consultant_app.io.cells import ESCAPE, unescape_cells
 from consultant_app.io.columns import SheetSpec, match_headers, sheet_for
 from consultant_app.io.csvtext import Fault, decode_csv, locate_fault, sniff_delimiter
 from consultant_app.io.problems import ImportCancelled, ImportFailed, ImportProblem, SourceUnreadable
@@ -74,6 +75,8 @@ def read_csv(path: Path, spec: SheetSpec, *, cancelled: Callable[[], bool]) -> R
     delimiter = sniff_delimiter(text, spec)
     # strict: an unclosed quote is an error, not one cell that swallows every following line.
     records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    if ESCAPE in text:  # undo the export's formula escape (cells.escape_text) before any cell is read
+        records = map(unescape_cells, records)
     try:
         sheet = _collect(spec, path.name, numbered=enumerate(records, start=1), cancelled=cancelled)
     except csv.Error as exc:

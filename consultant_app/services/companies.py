@@ -20,6 +20,7 @@ from consultant_app.domain.validation import (
     ValidationFailed,
     format_business_no,
     normalize_business_no,
+    text_issues,
     validate_company,
     validate_engagement,
 )
@@ -236,10 +237,20 @@ def load_company(*, session: Session, company_id: str) -> CompanyDraft:
                         sponsor=sponsor.name if sponsor else None, growth_stage=company.growth_stage)
 
 
+COMPANY_TEXTS = ("name", "representative", "region", "industry", "sponsor")
+ENGAGEMENT_TEXTS = ("consultant",)
+
+
+def _stored_texts(draft: Any, names: tuple[str, ...]) -> dict[str, str]:
+    """The draft's free text as it would be stored (trimmed), for the rules every stored text keeps."""
+    return {name: (getattr(draft, name) or "").strip() for name in names}
+
+
 def company_issues(draft: CompanyDraft) -> list[Issue]:
-    """The domain's rules for a company profile."""
-    return validate_company(business_no=draft.business_no, name=draft.name, employees=draft.employees,
-                            supplier_tier=draft.supplier_tier, growth_stage=draft.growth_stage)
+    """The domain's rules for a company profile, control characters and lengths included."""
+    issues = validate_company(business_no=draft.business_no, name=draft.name, employees=draft.employees,
+                              supplier_tier=draft.supplier_tier, growth_stage=draft.growth_stage)
+    return issues + text_issues(_stored_texts(draft, COMPANY_TEXTS))
 
 
 def business_no_owner(*, session: Session, business_no: str, exclude_id: str | None = None) -> str | None:
@@ -370,12 +381,12 @@ def load_engagement(*, session: Session, engagement_id: str) -> tuple[str, Engag
 
 
 def engagement_issues(draft: EngagementDraft) -> list[Issue]:
-    """The domain's rules for an engagement, plus a status from the code list."""
+    """The domain's rules for an engagement, plus a status from the code list and a storable consultant."""
     issues = validate_engagement(year=draft.year, phase=draft.phase, field_code=draft.field,
                                  support_krw=draft.support_krw, start_date=draft.start_date, end_date=draft.end_date)
     if draft.status not in set(EngagementStatus):
         issues.append(Issue(Rule.UNKNOWN_CODE, "status", {"value": draft.status}))
-    return issues
+    return issues + text_issues(_stored_texts(draft, ENGAGEMENT_TEXTS))
 
 
 def year_taken(*, session: Session, company_id: str, year: int, exclude_id: str | None = None) -> bool:

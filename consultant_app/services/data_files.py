@@ -25,10 +25,10 @@ def import_in_own_store(data_dir: Path, source: Path, *, actor: str, keep_good_r
         return import_path(store, source, keep_good_rows=keep_good_rows, progress=progress, cancelled=cancelled)
 
 
-def export_from_own_store(data_dir: Path, target: Path, *, actor: str) -> dict[str, int]:
-    """Export the live rows to ``target`` (``.xlsx`` or a CSV folder) through a store opened here."""
+def export_from_own_store(data_dir: Path, target: Path, *, actor: str, form: str = "office") -> dict[str, int]:
+    """Export the live rows to ``target`` (``.xlsx`` or a CSV folder) in ``form`` through a store opened here."""
     with Store.open(data_dir, actor=actor) as store:
-        return export_path(store, target)
+        return export_path(store, target, form=form)
 
 
 def back_up_now(store_path: Path, backups_dir: Path) -> Path:

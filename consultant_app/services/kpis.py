@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from consultant_app.domain.kpi import Direction, KpiCatalogue, KpiDefinition, default_catalogue
-from consultant_app.domain.validation import Issue, Rule, ValidationFailed, validate_measurement
+from consultant_app.domain.validation import Issue, Rule, ValidationFailed, check_text, validate_measurement
 from consultant_app.errors import AppError
 from consultant_app.store import Store
 from consultant_app.store.models import Attachment, Engagement, KpiMeasurement
@@ -128,12 +128,13 @@ def evidence_count(store: Store, engagement_id: str) -> int:
 
 
 def entry_issues(definition: KpiDefinition, entry: KpiEntry, *, evidence: int = 0) -> list[Issue]:
-    """The domain's errors and warnings for one KPI's values."""
-    return validate_measurement(
+    """The domain's errors and warnings for one KPI's values, and a note that can be stored."""
+    issues = validate_measurement(
         definition, baseline=entry.baseline, baseline_date=entry.baseline_date, target=entry.target,
         post=entry.post, post_date=entry.post_date,
         baseline_ratio=(entry.baseline_numerator, entry.baseline_denominator),
         post_ratio=(entry.post_numerator, entry.post_denominator), evidence_count=evidence)
+    return issues + check_text(entry.note, "note")
 
 
 def check_kpis(entries: list[KpiEntry], *, catalogue: KpiCatalogue, evidence: int = 0) -> dict[str, list[Issue]]:

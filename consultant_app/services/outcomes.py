@@ -11,6 +11,7 @@ from consultant_app.domain.validation import (
     Issue,
     ValidationFailed,
     check_not_negative,
+    check_text,
     validate_outcome,
     validate_survey,
 )
@@ -73,13 +74,13 @@ def breakdown_difference(values: OutcomeValues) -> int | None:
 
 
 def outcome_issues(values: OutcomeValues) -> list[Issue]:
-    """The domain's outcome rules, and the breakdown's parts 0 or more."""
+    """The domain's outcome rules, the breakdown's parts 0 or more, and assumptions that can be stored."""
     issues = validate_outcome(financial_effect_krw=values.financial_effect_krw, new_hires=values.new_hires,
                               smart_factory_built=values.smart_factory_built,
                               smart_factory_level=values.smart_factory_level)
     for name in BREAKDOWN_FIELDS:
         issues += check_not_negative(getattr(values, name), name)
-    return issues
+    return issues + check_text(values.assumptions, "assumptions")
 
 
 def survey_issues(values: SurveyValues) -> list[Issue]:

@@ -10,7 +10,7 @@ from typing import Callable
 
 from sqlmodel import select
 
-from consultant_app.domain.validation import Issue, Rule, ValidationFailed
+from consultant_app.domain.validation import Issue, Rule, ValidationFailed, text_issues
 from consultant_app.errors import AppError
 from consultant_app.io.cells import CellError, number_parser, parse_date
 from consultant_app.store import attachments as attachment_store
@@ -73,7 +73,8 @@ class AttachmentRow:
 
 
 def parse_visit(*, visit_date: str, hours: str, activities: str, notes: str) -> VisitValues:
-    """Typed text to a visit: the date is required, hours are 0–24; raises ValidationFailed with every issue."""
+    """Typed text to a visit: the date is required, hours are 0–24, texts storable; raises ValidationFailed with
+    every issue."""
     issues: list[Issue] = []
     parsed_date: date | None = None
     if not visit_date.strip():
@@ -94,6 +95,7 @@ def parse_visit(*, visit_date: str, hours: str, activities: str, notes: str) -> 
                 issues.append(Issue(Rule.MUST_NOT_BE_NEGATIVE, "hours", {"value": hours.strip()}))
             elif parsed_hours > MAX_VISIT_HOURS:
                 issues.append(Issue(Rule.ABOVE_MAXIMUM, "hours", {"value": hours.strip(), "max": 24}))
+    issues += text_issues({"activities": activities.strip(), "notes": notes.strip()})
     if issues:
         raise ValidationFailed(issues)
     assert parsed_date is not None

@@ -11,6 +11,7 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from consultant_app.domain.validation import ValidationFailed, text_issues
 from consultant_app.store.models import BOOKKEEPING, AuditEntry, OutboxOp, Synced, new_id, utc_now
 
 CREATE, UPDATE, DELETE = "create", "update", "delete"
@@ -97,6 +98,15 @@ def _change_of(session: Session, obj: Synced, *, is_new: bool) -> Change | None:
     return Change(table, obj.id, action, changed, obj.version)
 
 
+def _refuse_unstorable_text(changes: list[Change]) -> None:
+    """Raise ValidationFailed when a change writes text no worksheet or database can keep (or too long for its
+    field): the services check what people type, this catches every other way a value gets in."""
+    issues = [issue for change in changes
+              for issue in text_issues({name: new for name, (_, new) in change.changes.items()})]
+    if issues:
+        raise ValidationFailed(issues)
+
+
 def _journal_before_flush(session: Session, _flush_context, _instances) -> None:
     """Turn the ORM objects about to be written into journal entries, stamping ``updated_at``."""
     if session.info.get("journal_disabled"):
@@ -116,6 +126,7 @@ def _journal_before_flush(session: Session, _flush_context, _instances) -> None:
             if change:
                 obj.updated_at = now
                 changes.append(change)
+    _refuse_unstorable_text(changes)
     actor, device_id = session.info["actor"], session.info["device_id"]
     for change in changes:
         audit, op = journal_rows(change, actor=actor, device_id=device_id, now=now)

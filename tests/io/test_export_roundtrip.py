@@ -37,7 +37,7 @@ def test_export_writes_the_four_files_in_english_with_a_bom(filled, tmp_path):
                             "employees", "supplier_tier", "sponsor", "growth_stage"]
     assert [A, "(주)한빛정밀", "김철수", "경기", "자동차부품", "true", "45", "2", "한빛자동차", "basic"] in companies
     engagements = _csv(tmp_path / "out" / "engagements.csv")
-    assert [A, "2", "2", "smart_factory", "35000000", "2019-01-10", "2019-10-30", "", "", "", ""] in engagements
+    assert [A, "2", "2", "smart_factory", "35000000", "2019-01-10", "2019-10-30", "", "", "", "", ""] in engagements
     kpis = _csv(tmp_path / "out" / "kpis.csv")
     assert [A, "1", "defect_rate", "2.93", "2018-01-15", "1.5", "1.71", "2018-10-20"] in kpis
     surveys = _csv(tmp_path / "out" / "surveys.csv")
