@@ -337,9 +337,12 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             out(ctx.t(f"  {ctx.table_name(table)}: 새로 {created:,}, 변경 {updated:,}",
                       f"  {ctx.table_name(table)}: {created:,} created, {updated:,} updated"))
     out(ctx.t(f"  변경 없음: {result.unchanged:,}행", f"  unchanged: {result.unchanged:,} rows"))
-    if result.problems:
+    if result.errors:
         err(ctx.t(f"문제 {len(result.problems):,}건 (오류가 있는 행은 건너뜀):",
                   f"{len(result.problems):,} problem(s) (rows with errors were skipped):"))
+    elif result.problems:  # warnings only (an unknown column, hidden rows …): nothing was skipped for them
+        err(ctx.t(f"경고 {len(result.problems):,}건:", f"{len(result.problems):,} warning(s):"))
+    if result.problems:
         for problem in result.problems:
             err("  " + problem.message(ctx.lang))
     return EXIT_OK

@@ -138,6 +138,14 @@ def test_a_misspelt_column_is_a_warning_naming_it_and_the_columns_expected(store
     assert query(store, "SELECT representative FROM companies") == [(None,)]
 
 
+def test_the_command_line_lists_the_warning_and_exits_0(tmp_path, capsys):
+    path = companies_file(tmp_path / "files", ["business_no,name,reprsentative", f"{A},한빛정밀,김철수"])
+    assert main(["--data-dir", str(tmp_path / "data"), "--lang", "en", "import", str(path)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "1 warning(s):"
+    assert err[1].startswith("  companies.csv row 1, reprsentative: Unknown column 'reprsentative' is not imported")
+
+
 def test_a_column_given_twice_is_a_warning_and_the_first_is_read(store, tmp_path):
     companies_file(tmp_path / "files", ["business_no,name,기업명", f"{A},한빛정밀,다른이름"])
     result = import_path(store, tmp_path / "files")
