@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import AsyncIterator
 
+from central_server.files import open_private, private_dir
+
 SHA256 = re.compile(r"[0-9a-f]{64}")
 _CHUNK = 1024 * 1024
 PARTIAL_KEEP_S = 14 * 24 * 3600  # an upload untouched this long was abandoned (the laptop's next sync restarts it)
@@ -77,8 +79,9 @@ class BlobStore:
                      pieces: AsyncIterator[bytes]) -> int:
         """Write a piece starting at ``offset``; keeps what arrived even when the sender is cut off midway."""
         partial = self._partial(user_id, sha256)
-        partial.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("ab") as out:
+        private_dir(partial.parent)
+        # The server's user's only (0600, kept when it is renamed into place): companies' documents.
+        with os.fdopen(open_private(partial, os.O_WRONLY | os.O_APPEND), "ab") as out:
             try:  # one writer per upload: a retry arriving while its first attempt is still being read is told
                 # where the upload stands (409), and asks again
                 fcntl.flock(out.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -112,7 +115,7 @@ class BlobStore:
             partial.unlink(missing_ok=True)
             raise DigestMismatch(sha256)
         target = self.path(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         if target.exists():
             partial.unlink(missing_ok=True)  # someone else's upload of the same bytes finished first
         else:

@@ -1,22 +1,27 @@
 """The KPI catalogue the office publishes: checked against the one in force, versioned, pulled by every laptop.
 
-Each server process keeps the newest published catalogue in force for the domain's rules; a request that
-judges KPIs first asks the database for the newest version, so a catalogue published through one worker (or
-the command line) is used by every other worker from its next request.
+The catalogue in force is a value read from the database, never process state: every request and command asks
+for the newest version (one indexed row) and gets the parsed catalogue from a cache keyed by that row, so a
+catalogue published through one worker or the command line is used by every worker from its next request.
 """
 
 from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from central_server.changes import publish_row
-from consultant_app.domain.kpi import CatalogueError, KpiCatalogue, check_update, default_catalogue, install_catalogue
+from consultant_app.domain.kpi import CatalogueError, KpiCatalogue, bundled_catalogue, check_update
 from consultant_app.errors import AppError
 from consultant_app.store.models import OfficeCatalogue, new_id, utc_now
 
 catalogues = OfficeCatalogue.__table__
-_in_force: int | None = None  # the version this process installed
+_CACHE_SIZE = 8  # parsed catalogues kept: the newest of each database this process serves is plenty
+_parsed: dict[tuple[str, int], KpiCatalogue] = {}
+_parsed_lock = threading.Lock()
 
 
 class CatalogueRefused(AppError):
@@ -24,24 +29,44 @@ class CatalogueRefused(AppError):
         super().__init__(f"지표 목록을 게시하지 않았습니다: {problem}", f"The KPI catalogue was not published: {problem}")
 
 
-def refresh_catalogue(connection: Connection) -> int | None:
-    """Put the newest published catalogue in force in this process (a no-op when it already is)."""
-    global _in_force
-    newest = connection.execute(select(func.max(catalogues.c.version))).scalar()
-    if newest != _in_force:
-        text = connection.execute(select(catalogues.c.csv).where(catalogues.c.version == newest)).scalar() \
-            if newest is not None else None
-        install_catalogue(KpiCatalogue.from_csv_text(text, source=f"catalogue v{newest}") if text else None)
-        _in_force = newest
-    return newest
+@dataclass(frozen=True, slots=True)
+class InForce:
+    """The catalogue the office's newest publication puts in force; version None for the bundled one."""
+
+    version: int | None
+    catalogue: KpiCatalogue
+
+
+def in_force(connection: Connection) -> InForce:
+    """The newest published catalogue of this database (the bundled one until the office publishes one)."""
+    newest = connection.execute(select(catalogues.c.id, catalogues.c.version)
+                                .order_by(catalogues.c.version.desc()).limit(1)).first()
+    if newest is None:
+        return InForce(None, bundled_catalogue())
+    # Keyed by the row's id as well as its version: two databases served by one process (tests, or an office
+    # running a second one) each have a version 1.
+    key = (newest.id, newest.version)
+    found = _parsed.get(key)
+    if found is None:
+        text = connection.execute(select(catalogues.c.csv).where(catalogues.c.id == newest.id)).scalar_one()
+        found = KpiCatalogue.from_csv_text(text, source=f"catalogue v{newest.version}")
+        with _parsed_lock:
+            while len(_parsed) >= _CACHE_SIZE:
+                _parsed.pop(next(iter(_parsed)))
+            _parsed[key] = found
+    return InForce(newest.version, found)
+
+
+def catalogue_in_force(connection: Connection) -> KpiCatalogue:
+    """The catalogue KPIs are judged and named by now, in this database."""
+    return in_force(connection).catalogue
 
 
 def publish_catalogue(connection: Connection, text: str, *, actor: str, source: str) -> tuple[int, KpiCatalogue]:
     """Check and publish a new catalogue; returns its version and the catalogue."""
-    refresh_catalogue(connection)
     try:
         new = KpiCatalogue.from_csv_text(text, source=source)
-        check_update(default_catalogue(), new)
+        check_update(catalogue_in_force(connection), new)
     except CatalogueError as exc:
         raise CatalogueRefused(str(exc)) from None
     version = (connection.execute(select(func.max(catalogues.c.version))).scalar() or 0) + 1

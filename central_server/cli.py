@@ -69,9 +69,9 @@ def build_parser(lang: str = "ko") -> argparse.ArgumentParser:
                    help=t("토큰 유효 시간 (기본 12시간)", "token lifetime in hours (default 12)"))
     p.add_argument("--public-url", metavar="URL",
                    help=t("확인서 QR 코드가 가리킬 서버의 공개 주소, 예: https://iim.example.kr "
-                          "(기본: 요청받은 주소, 환경 변수 CONSULTANT_CENTRAL_PUBLIC_URL)",
+                          "(환경 변수 CONSULTANT_CENTRAL_PUBLIC_URL; 없으면 확인서를 발급하지 않음)",
                           "the server's public address certificates' QR codes lead to, e.g. https://iim.example.kr "
-                          "(default: the address requested, or $CONSULTANT_CENTRAL_PUBLIC_URL)"))
+                          "(or $CONSULTANT_CENTRAL_PUBLIC_URL; without one, no certificate is issued)"))
     p.add_argument("--forwarded-allow-ips", metavar="IPS",
                    help=t("X-Forwarded-For를 믿을 리버스 프록시 주소 (기본 127.0.0.1)",
                           "reverse proxies whose X-Forwarded-For is trusted (default 127.0.0.1)"))
@@ -184,7 +184,14 @@ def run_command(key: str, args: argparse.Namespace, ctx: Context) -> int:
         return None
 
     return run_reporting_errors(lambda: COMMANDS[key](args, ctx), lang=ctx.lang, program=f"{SERVER_NAME} {__version__}",
-                                log_path=lambda: ctx.settings().data_dir / "logs" / LOG_FILE, explain=explain)
+                                log_path=lambda: _log_file(ctx), explain=explain)
+
+
+def _log_file(ctx: Context) -> Path:
+    """The log file, made the server's user's only before a traceback (paths, values) is written to it."""
+    from central_server.files import private_dir, private_file
+
+    return private_file(private_dir(ctx.settings().data_dir / "logs") / LOG_FILE)
 
 
 if __name__ == "__main__":

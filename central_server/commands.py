@@ -85,6 +85,7 @@ def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
 
     from central_server.app import create_app
     from central_server.issuing import signing_key
+    from consultant_app.sync.addresses import is_loopback
 
     for path in (args.ssl_certfile, args.ssl_keyfile):
         if path is not None and not path.is_file():
@@ -100,6 +101,16 @@ def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
         options["forwarded_allow_ips"] = args.forwarded_allow_ips
     where = settings.url().render_as_string(hide_password=True)
     _err(ctx.t(f"데이터베이스: {where}", f"Database: {where}"))
+    if args.ssl_certfile is None and not is_loopback(args.host):
+        # Passwords, tokens and companies' records would cross the network readable.
+        _err(ctx.t(f"경고: {args.host}:{args.port}에서 TLS 없이(http) 받습니다. 비밀번호, 토큰과 기록이 네트워크에서 그대로 읽힙니다. "
+                   "--ssl-certfile과 --ssl-keyfile을 주거나, 127.0.0.1에서 받고 TLS 리버스 프록시를 앞에 두세요.",
+                   f"Warning: listening on {args.host}:{args.port} without TLS (plain http): passwords, tokens and "
+                   "records cross the network readable. Give --ssl-certfile and --ssl-keyfile, or listen on 127.0.0.1 "
+                   "behind a TLS reverse proxy."))
+    if not settings.public_url:
+        _err(ctx.t("참고: 공개 주소(--public-url 또는 CONSULTANT_CENTRAL_PUBLIC_URL)가 없어 확인서는 발급하지 않습니다.",
+                   "Note: no public URL (--public-url or CONSULTANT_CENTRAL_PUBLIC_URL), so no certificate is issued."))
     try:
         if args.workers > 1:
             # Worker processes import the app by name and build it from the environment (app_from_env).
@@ -254,8 +265,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_report_programme(args: argparse.Namespace, ctx: Context) -> int:
     from sqlmodel import Session
 
+    from central_server.catalogue import catalogue_in_force
     from consultant_app.domain.aggregates import ReportFilter, programme_report
-    from consultant_app.domain.kpi import default_catalogue
     from consultant_app.report_text import programme_report_text
     from consultant_app.store.queries import engagement_records
 
@@ -263,10 +274,11 @@ def cmd_report_programme(args: argparse.Namespace, ctx: Context) -> int:
     try:
         with Session(engine) as session:
             records = engagement_records(session=session)
+            catalogue = catalogue_in_force(session.connection())  # after the records, as GET /report/programme
     finally:
         engine.dispose()
     report_filter = ReportFilter(year=args.year, sponsor=args.sponsor, phase=args.phase)
-    report = programme_report(records, default_catalogue(), report_filter, ctx.lang).as_dict()
+    report = programme_report(records, catalogue, report_filter, ctx.lang).as_dict()
     _out(json.dumps(report, ensure_ascii=False, indent=2) if args.json
          else programme_report_text(report, report_filter, ctx.lang))
     return EXIT_OK

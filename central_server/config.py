@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from sqlalchemy import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -49,7 +50,11 @@ class Settings:
     failure_window: timedelta = timedelta(minutes=15)
     max_body_bytes: int = 4 * 1024 * 1024  # request bodies (sync batches, attachment pieces)
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES  # a whole attachment file: the laptop's own limit
-    public_url: str | None = None  # the address certificates' QR codes lead to; None: the address asked
+    public_url: str | None = None  # the address certificates' QR codes lead to; None: no certificate is issued
+
+    def __post_init__(self) -> None:
+        if self.public_url is not None:
+            object.__setattr__(self, "public_url", checked_public_url(self.public_url))
 
     @property
     def attachments_dir(self) -> Path:
@@ -60,7 +65,9 @@ class Settings:
     def sqlite_path(self) -> Path | None:
         """The SQLite file when the database is one, else None."""
         url = self.url()
-        return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        return Path(url.database)
 
     def url(self) -> URL:
         """The database URL; the default SQLite file is built with URL.create so no path character is parsed."""
@@ -113,6 +120,22 @@ class Settings:
         settings = cls(**values)
         settings.url()  # a malformed URL is reported now, not at the first request
         return settings
+
+
+def checked_public_url(value: str) -> str:
+    """The public URL without a trailing slash; AppError unless it is a whole http(s) address with no query."""
+    text = value.strip().rstrip("/")
+    try:
+        parts = urlsplit(text)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and not (parts.query or parts.fragment)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        valid = False
+    if not valid:
+        raise AppError(f"공개 주소는 http:// 또는 https://로 시작하는 전체 주소여야 합니다 (예: https://iim.example.kr): {value!r}",
+                       f"The public URL must be a whole address starting with http:// or https:// "
+                       f"(e.g. https://iim.example.kr): {value!r}")
+    return text
 
 
 class BadSetting(AppError):

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from central_server.config import Settings
+from central_server.files import private_dir, private_file, tighten
 from consultant_app.errors import AppError
 
 BEGIN_OPTION = "sqlite_begin"
@@ -44,7 +45,11 @@ def make_engine(settings: Settings) -> Engine:
     if backend == "sqlite":
         path = settings.sqlite_path
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # Made here as the server's user's only: SQLite gives its -wal and -shm files the database's mode.
+            private_dir(path.parent)
+            private_file(path)
+            for made in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                tighten(made)  # left readable by an older version
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)

@@ -7,9 +7,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from central_server.catalogue import catalogue_in_force
 from central_server.changes import record_changes
 from central_server.db import write_transaction
-from consultant_app.domain.kpi import KpiCatalogue, default_catalogue
+from consultant_app.domain.kpi import KpiCatalogue
 from consultant_app.errors import AppError
 from consultant_app.io.columns import SHEETS
 from consultant_app.io.plan import MODELS, Plan, load_existing, write_plan
@@ -22,14 +23,17 @@ SERVER_DEVICE = "central"
 
 
 def import_into(engine: Engine, path: Path, *, actor: str, catalogue: KpiCatalogue | None = None) -> ImportResult:
-    """Import all or nothing: any error raises ImportFailed listing every problem, and nothing is written."""
-    catalogue = catalogue or default_catalogue()
+    """Import all or nothing: any error raises ImportFailed listing every problem, and nothing is written.
+
+    KPIs are judged by ``catalogue``, else by the catalogue in force in the database.
+    """
     raw_sheets = read_source(Path(path), lambda: False)
-    sheets = {raw.spec.name: Sheet(raw, catalogue) for raw in raw_sheets}
     try:
         # One transaction from matching to writing (on SQLite holding the write lock throughout), so the rows
-        # matched are the rows updated.
+        # matched are the rows updated, judged by the catalogue in force at that moment.
         with write_transaction(engine) as connection:
+            catalogue = catalogue or catalogue_in_force(connection)
+            sheets = {raw.spec.name: Sheet(raw, catalogue) for raw in raw_sheets}
             existing = load_existing(connection, set(sheets))
             plan = Plan(engine.dialect)
             Importing(existing=existing, plan=plan, catalogue=catalogue, keep_good_rows=False,

@@ -22,9 +22,10 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from central_server.changes import publish_row
+from central_server.files import FILE_MODE, private_dir
 from central_server.schema import counters
 from consultant_app.domain.certificate import Issued, NotEligible, build_certificate
-from consultant_app.domain.kpi import default_catalogue
+from consultant_app.domain.kpi import KpiCatalogue
 from consultant_app.services.certificates import certificate_sources, not_eligible_message
 from consultant_app.store.models import IssuedCertificate, SYNCED_TABLES, new_id, utc_now
 from consultant_app.sync.signing import SignedFacts, certified_facts, sign_facts
@@ -47,14 +48,15 @@ def signing_key(data_dir: Path) -> Ed25519PrivateKey:
     """The office's private key, made on first use as a file only the server's user can read."""
     path = data_dir / KEY_FILE
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         pem = Ed25519PrivateKey.generate().private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                          serialization.NoEncryption())
         try:  # O_EXCL: when several workers start at once, one key is made and the others read it
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         except FileExistsError:
             pass
         else:
+            os.fchmod(descriptor, FILE_MODE)  # exactly, whatever the umask
             with os.fdopen(descriptor, "wb") as out:
                 out.write(pem)
                 out.flush()
@@ -79,9 +81,9 @@ def _next_number(connection: Connection, year: int) -> str:
     return f"{NUMBER_PREFIX}-{year}-{serial:05d}"
 
 
-def _facts(connection: Connection, engagement_id: str, issued: Issued) -> dict[str, Any]:
-    """What a certificate of the engagement certifies now, from the server's records; IssueRefused if it cannot."""
-    catalogue = default_catalogue()
+def _facts(connection: Connection, engagement_id: str, issued: Issued, catalogue: KpiCatalogue) -> dict[str, Any]:
+    """What a certificate of the engagement certifies now, from the server's records judged by ``catalogue`` (the
+    one in force); IssueRefused if it cannot."""
     with Session(bind=connection) as session:
         sources = certificate_sources(session=session, engagement_ids=[engagement_id], catalogue=catalogue)
     if not sources:
@@ -107,7 +109,7 @@ def valid_certificate(connection: Connection, engagement_id: str) -> dict | None
 
 
 def issue(connection: Connection, engagement_id: str, *, actor: str, key: Ed25519PrivateKey, public_url: str,
-          today: date | None = None) -> dict:
+          catalogue: KpiCatalogue, today: date | None = None) -> dict:
     """The engagement's valid certificate: the one already issued, else a new one (the next version after a
     revoked one); IssueRefused when the engagement is not eligible."""
     current = valid_certificate(connection, engagement_id)
@@ -120,15 +122,15 @@ def issue(connection: Connection, engagement_id: str, *, actor: str, key: Ed2551
     number = previous.number if previous else _next_number(connection, today.year)
     version = previous.version + 1 if previous else 1
     return _issue(connection, engagement_id, number=number, version=version, actor=actor, key=key,
-                  public_url=public_url, today=today)
+                  public_url=public_url, catalogue=catalogue, today=today)
 
 
 def _issue(connection: Connection, engagement_id: str, *, number: str, version: int, actor: str,
-           key: Ed25519PrivateKey, public_url: str, today: date) -> dict:
+           key: Ed25519PrivateKey, public_url: str, catalogue: KpiCatalogue, today: date) -> dict:
     code = _code()
     issued = Issued(number=number, code=code, verify_url=f"{public_url.rstrip('/')}/verify/{code}",
                     issued_on=today, version=version)
-    signed = sign_facts(key, _facts(connection, engagement_id, issued))
+    signed = sign_facts(key, _facts(connection, engagement_id, issued, catalogue))
     row = {"id": new_id(), "engagement_id": engagement_id, "number": number, "version": version, "code": code,
            "status": "valid", "issued_on": today, "issued_at": utc_now(), "issued_by": actor,
            "verify_url": issued.verify_url, "signed": signed.to_bytes().decode(), "revoked_at": None,
@@ -150,11 +152,11 @@ def revoke(connection: Connection, certificate: dict, *, actor: str, reason: str
 
 
 def supersede(connection: Connection, certificate: dict, *, actor: str, key: Ed25519PrivateKey,
-              public_url: str, today: date | None = None) -> dict:
+              public_url: str, catalogue: KpiCatalogue, today: date | None = None) -> dict:
     """Issue the next version of a corrected certificate and mark the old one superseded by it."""
     new = _issue(connection, certificate["engagement_id"], number=certificate["number"],
                  version=certificate["version"] + 1, actor=actor, key=key, public_url=public_url,
-                 today=today or date.today())
+                 catalogue=catalogue, today=today or date.today())
     revoke(connection, certificate, actor=actor, reason=f"정정: 제{new['version']}판 발급 / corrected by version "
                                                         f"{new['version']}", superseded_by=new["id"])
     return new
@@ -186,7 +188,7 @@ def certified_engagements(connection: Connection, entity: str, rows: list[dict])
     return set(connection.execute(ids).scalars())
 
 
-def changed_certificates(connection: Connection, engagement_ids: set[str]) -> list[dict]:
+def changed_certificates(connection: Connection, engagement_ids: set[str], catalogue: KpiCatalogue) -> list[dict]:
     """The valid certificates of these engagements whose facts the records, as they are now, no longer match."""
     changed = []
     for engagement_id in sorted(engagement_ids):
@@ -195,7 +197,7 @@ def changed_certificates(connection: Connection, engagement_ids: set[str]) -> li
             continue
         signed = SignedFacts.from_bytes(certificate["signed"].encode())
         try:
-            now = _facts(connection, engagement_id, issued_of(certificate))
+            now = _facts(connection, engagement_id, issued_of(certificate), catalogue)
         except IssueRefused:
             now = None
         if now != signed.facts:

@@ -120,6 +120,12 @@ def _backup_sqlite(settings: Settings, current: str | None) -> Path | None:
     path = settings.sqlite_path
     if current is None or path is None or not path.is_file():
         return None
+    from central_server.files import private_dir, tighten
     from consultant_app.store.backup import automatic_backup
 
-    return automatic_backup(path, settings.data_dir / "backups", f"before-upgrade-{current}")
+    # The folder first, the server's user's only: the copy (password and token hashes) is never reachable by
+    # others, even before its own mode is set.
+    backups = private_dir(settings.data_dir / "backups")
+    backup = automatic_backup(path, backups, f"before-upgrade-{current}")
+    tighten(backup)
+    return backup

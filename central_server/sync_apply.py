@@ -22,11 +22,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 
 from central_server.blobs import BlobStore, is_digest
+from central_server.catalogue import catalogue_in_force
 from central_server.changes import company_of_rows, record_changes, restamp_children
 from central_server.issuing import certified_engagement_ids, certified_engagements, changed_certificates
 from central_server.schema import assignments, op_receipts
 from central_server.scope import assigned_company_ids
 from central_server.users import User
+from consultant_app.domain.kpi import KpiCatalogue
 from consultant_app.domain.validation import Rule
 from consultant_app.store.journal import CREATE, DELETE, UPDATE, Change
 from consultant_app.store.models import SYNCED_TABLES, row_defaults, utc_now
@@ -83,10 +85,10 @@ def _parent_company(connection: Connection, entity: str, values: dict[str, Any])
                        "The parent record is not on the server (rejected earlier, or deleted).") from None
 
 
-def _check_rules(entity: str, row: dict[str, Any]) -> None:
+def _check_rules(entity: str, row: dict[str, Any], catalogue: KpiCatalogue) -> None:
     """The domain's rules on the row as it would be stored (the laptop checks the same before it settles a
     conflict); errors reject the op, warnings never do."""
-    errors = row_errors(entity, row)
+    errors = row_errors(entity, row, catalogue)
     if any(issue.rule is Rule.UNKNOWN_KPI for issue in errors):
         raise Rejected("unknown_kpi", f"지표 목록에 없는 KPI입니다: {row['kpi_code']}",
                        f"No such KPI in the catalogue: {row['kpi_code']}")
@@ -140,6 +142,7 @@ class Batch:
     certified: set[str]  # engagements with a valid certificate
     receipts: dict[str, tuple[str, str]]  # op id -> (user id, receipt JSON) of ops the server has answered
     visible: set[str] | None  # the companies the user may see (None: every one)
+    catalogue: KpiCatalogue  # the one in force in this database: KPIs are judged by it
     corrections: Corrections | None = None
 
 
@@ -154,7 +157,7 @@ def open_batch(connection: Connection, user: User, ops: list[Op], *, blobs: Blob
             .where(op_receipts.c.op_id.in_(op_ids[start:start + 500]))))
     visible = None if user.sees_everything else set(connection.execute(assigned_company_ids(user)).scalars())
     return Batch(blobs=blobs, certified=certified_engagement_ids(connection), receipts=receipts, visible=visible,
-                 corrections=corrections)
+                 catalogue=catalogue_in_force(connection), corrections=corrections)
 
 
 def _check_certified(connection: Connection, op: Op, before: dict | None, batch: Batch) -> None:
@@ -169,7 +172,7 @@ def _check_certified(connection: Connection, op: Op, before: dict | None, batch:
     after = _row(connection, op.entity, op.row_id)
     engagements = certified_engagements(connection, op.entity, [r for r in (before, after) if r])
     corrections = batch.corrections
-    for certificate in changed_certificates(connection, engagements):
+    for certificate in changed_certificates(connection, engagements, batch.catalogue):
         if corrections is None or certificate["engagement_id"] not in corrections.allowed:
             number = f"{certificate['number']} v{certificate['version']}"
             raise Rejected("certified_locked",
@@ -248,7 +251,7 @@ def _apply(connection: Connection, user: User, op: Op, batch: Batch) -> Receipt:
     if current is None:
         row = {**row_defaults(SYNCED_TABLES[op.entity]), **writes, "id": op.row_id, "created_at": now,
                "updated_at": now, "version": 0, "deleted": bool(writes.get("deleted", False))}
-        _check_rules(op.entity, row)
+        _check_rules(op.entity, row, batch.catalogue)
         if op.entity == "attachments":
             _check_attachment(batch.blobs, row)
         connection.execute(_insert_row(op.entity), row)
@@ -256,7 +259,7 @@ def _apply(connection: Connection, user: User, op: Op, batch: Batch) -> Receipt:
             connection.execute(assignments.insert(), {"user_id": user.id, "company_id": op.row_id, "assigned_at": now})
             batch.visible.add(op.row_id)
     elif writes:
-        _check_rules(op.entity, {**current, **writes})
+        _check_rules(op.entity, {**current, **writes}, batch.catalogue)
         if op.entity == "attachments" and {"sha256", "size_bytes", "deleted"} & writes.keys():
             _check_attachment(batch.blobs, {**current, **writes})
         connection.execute(update(table).where(table.c.id == op.row_id).values(**writes, updated_at=now))

@@ -476,6 +476,11 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
             err(ctx.t(f"이 컴퓨터에는 OS 키링이 없어 로그인 토큰을 이 사용자만 읽을 수 있는 파일에 저장했습니다: {saved.where}",
                       f"No OS keyring here: the login token was saved in a file only you can read: {saved.where}"))
 
+    from consultant_app.sync.addresses import plain_http_warning
+
+    warning = plain_http_warning(args.server)
+    if warning is not None:
+        err(ctx.t(*warning))
     with ctx.open_store() as store:
         report, _saved = sync_account(store, server=args.server, user=args.user,
                                       password=lambda: _read_password(ctx), on_token_saved=token_saved)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from central_server.auth import CurrentUser
-from central_server.catalogue import refresh_catalogue
+from central_server.catalogue import catalogue_in_force
 from central_server.db import serialize_writers, write_transaction
 from central_server.errors import ApiError, not_found
 from central_server.issuing import IssueRefused, certificates, issue, supersede, valid_certificate
@@ -72,20 +72,31 @@ def _refused(refusal: IssueRefused) -> ApiError:
 
 
 def public_url(request: Request) -> str:
-    """Where the QR codes lead: the configured address, else the one this request came to."""
-    return request.app.state.settings.public_url or str(request.base_url).rstrip("/")
+    """Where the QR codes lead: the configured address only. The address a request came to is the client's to
+    choose (a Host header), so an official certificate never prints it: without one, nothing is issued."""
+    configured = request.app.state.settings.public_url
+    if not configured:
+        raise ApiError(409, "public_url_missing",
+                       "확인서를 발급할 수 없습니다: 서버의 공개 주소가 설정되지 않았습니다. 서버 관리자가 확인서의 QR 코드와 "
+                       "검증 주소가 가리킬 주소를 consultant-central serve --public-url https://주소 또는 환경 변수 "
+                       "CONSULTANT_CENTRAL_PUBLIC_URL로 설정해야 합니다.",
+                       "Certificates cannot be issued: the server's public address is not set. The server's "
+                       "administrator must set the address certificates' QR codes and verification links lead to, "
+                       "with consultant-central serve --public-url https://address or the environment variable "
+                       "CONSULTANT_CENTRAL_PUBLIC_URL.")
+    return configured
 
 
 @router.post("/issue", response_model=Certificate)
 def issue_certificate(body: IssueRequest, request: Request, user: CurrentUser) -> Certificate:
     """The engagement's valid certificate, issued now if it has none; 422 with every gap if not eligible."""
+    address = public_url(request)
     with write_transaction(request.app.state.engine) as connection:
         if not _visible_engagement(connection, user, body.engagement_id):
             raise not_found()
-        refresh_catalogue(connection)
         try:
             row = issue(connection, body.engagement_id, actor=user.username, key=request.app.state.signing_key,
-                        public_url=public_url(request))
+                        public_url=address, catalogue=catalogue_in_force(connection))
         except IssueRefused as refusal:
             raise _refused(refusal) from None
     return Certificate(**row)
@@ -95,22 +106,22 @@ def issue_certificate(body: IssueRequest, request: Request, user: CurrentUser) -
 def correct_certificate(body: CorrectionRequest, request: Request, user: CurrentUser) -> CorrectionResult:
     """Apply the ops (the certified values they change allowed) and, if they changed what the certificate says,
     issue its next version and mark this one superseded; all or nothing."""
+    address = public_url(request)  # refused before any op is applied
     blobs = blob_store(request)
     with write_transaction(request.app.state.engine) as connection:
         if not _visible_engagement(connection, user, body.engagement_id):
             raise not_found()
         serialize_writers(connection)
-        refresh_catalogue(connection)
         corrections = Corrections(allowed=frozenset({body.engagement_id}))
         shared = open_batch(connection, user, body.ops, blobs=blobs, corrections=corrections)
         receipts = [apply_op(connection, user, body.device_id, op, shared) for op in body.ops]
         try:
             old = corrections.changed.get(body.engagement_id)
             row = (supersede(connection, old, actor=user.username, key=request.app.state.signing_key,
-                             public_url=public_url(request)) if old else
+                             public_url=address, catalogue=shared.catalogue) if old else
                    valid_certificate(connection, body.engagement_id)
                    or issue(connection, body.engagement_id, actor=user.username, key=request.app.state.signing_key,
-                            public_url=public_url(request)))
+                            public_url=address, catalogue=shared.catalogue))
         except IssueRefused as refusal:
             raise _refused(refusal) from None  # the transaction rolls back: the ops wait on the laptop
     return CorrectionResult(receipts=receipts, certificate=Certificate(**row))

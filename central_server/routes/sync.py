@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import or_, select
 
 from central_server.auth import current_user
-from central_server.catalogue import refresh_catalogue
 from central_server.db import serialize_writers, write_transaction
 from central_server.routes.attachments import blob_store
 from central_server.schema import row_meta
@@ -30,7 +29,6 @@ def push(batch: PushRequest, request: Request, user: CurrentUser) -> PushRespons
     blobs = blob_store(request)
     with write_transaction(request.app.state.engine) as connection:
         serialize_writers(connection)  # a retried push beside its first attempt sees that attempt's receipts
-        refresh_catalogue(connection)  # KPIs are judged by the newest catalogue the office published
         shared = open_batch(connection, user, batch.ops, blobs=blobs)
         receipts = [apply_op(connection, user, batch.device_id, op, shared) for op in batch.ops]
     return PushResponse(receipts=receipts)

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import select
 
+from central_server.catalogue import catalogue_in_force
 from central_server.issuing import certificates
 from consultant_app.domain.codes import SupportField, label
-from consultant_app.domain.kpi import default_catalogue
+from consultant_app.domain.kpi import KpiCatalogue
 from consultant_app.sync.signing import SignedFacts, public_key_id, public_key_pem, signature_valid
 
 router = APIRouter(tags=["verify"])
@@ -42,6 +43,7 @@ def verify(code: str, request: Request) -> Response:
         if row is not None and row["superseded_by"]:
             newer = connection.execute(select(certificates.c.verify_url, certificates.c.version)
                                        .where(certificates.c.id == row["superseded_by"])).first()
+        catalogue = catalogue_in_force(connection) if row is not None and not _wants_json(request) else None
     if row is None:
         body = {"code": code, "found": False}
         if _wants_json(request):
@@ -58,10 +60,10 @@ def verify(code: str, request: Request) -> Response:
             "superseded_by": newer.verify_url if newer else None, "key_id": signed.key_id, "facts": signed.facts}
     if _wants_json(request):
         return JSONResponse(body)
-    return HTMLResponse(_page(f"개선 확인서 {row['number']} 제{row['version']}판", _html(body, newer)))
+    return HTMLResponse(_page(f"개선 확인서 {row['number']} 제{row['version']}판", _html(body, newer, catalogue)))
 
 
-def _html(body: dict[str, Any], newer) -> str:
+def _html(body: dict[str, Any], newer, catalogue: KpiCatalogue) -> str:
     facts = body["facts"]
     status = body["status"]
     verdict = ("ok", "유효한 확인서입니다 (서명 확인됨).") if status == "valid" and body["signature_valid"] else \
@@ -86,7 +88,6 @@ def _html(body: dict[str, Any], newer) -> str:
             ("기간", f"{engagement['start_date']} ~ {engagement['end_date']}")]
     parts.append("<table>" + "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v or '–'))}</td></tr>"
                                      for k, v in rows) + "</table>")
-    catalogue = default_catalogue()
     kpi_rows = []
     for kpi in facts["kpis"]:
         definition = catalogue.get(kpi["code"])

@@ -17,6 +17,9 @@ from consultant_app.sync.client import CentralClient, SyncReport, sync
 from consultant_app.sync.local import WAITING, record_receipts
 from consultant_app.sync.wire import Op, Receipt
 
+# The office's refusals, shown in its own words: 422 not eligible, 409 the office cannot issue now (no public URL).
+REFUSALS = (409, 422)
+
 
 class ChangesWaiting(AppError):
     """Changes of the engagement the office has not applied: it would certify something else."""
@@ -83,15 +86,15 @@ def issue_certificate(store: Store, client: CentralClient, engagement_id: str, *
         ops = _as_corrections(store, waiting)
         response = client.request("POST", "/certificates/correct",
                                   json={"engagement_id": engagement_id, "device_id": store.device_id,
-                                        "ops": [op.model_dump(mode="json") for op in ops]}, accept=(422,))
+                                        "ops": [op.model_dump(mode="json") for op in ops]}, accept=REFUSALS)
         if response.status_code == 200:
             record_receipts(store, [Receipt.model_validate(r) for r in response.json()["receipts"]])
     else:
         if waiting:
             raise ChangesWaiting(len(waiting), {op["status"] for op in waiting})
         response = client.request("POST", "/certificates/issue", json={"engagement_id": engagement_id},
-                                  accept=(422,))
-    if response.status_code == 422:
+                                  accept=REFUSALS)
+    if response.status_code in REFUSALS:
         detail = response.json()["detail"]
         raise AppError(detail["ko"], detail["en"])
     certificate = response.json()["certificate"] if correct else response.json()

@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
+from consultant_app.domain.kpi import default_catalogue
 from consultant_app.errors import AppError
 from consultant_app.report_text import table_label
 from consultant_app.store.database import Store
@@ -161,7 +162,7 @@ def _decoded(entity: str, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check(entity: str, row: dict[str, Any]) -> None:
-    errors = row_errors(entity, row)
+    errors = row_errors(entity, row, default_catalogue())  # the laptop's catalogue in force (process-wide here)
     if errors:
         raise AppError("값이 규칙에 맞지 않아 아무것도 바꾸지 않았습니다: " + " ".join(i.message("ko") for i in errors),
                        "The values break the rules, so nothing was changed: " + " ".join(i.message("en") for i in errors))

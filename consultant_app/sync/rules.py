@@ -8,9 +8,10 @@ rejected again for the same reason.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from consultant_app.domain.kpi import default_catalogue
+from consultant_app.domain.kpi import KpiCatalogue
 from consultant_app.domain.validation import (
     Issue,
     Rule,
@@ -23,8 +24,8 @@ from consultant_app.domain.validation import (
 from consultant_app.store.queries import split_codes
 
 
-def _measurement(row: dict[str, Any]) -> list[Issue]:
-    definition = default_catalogue().get(row["kpi_code"] or "")
+def _measurement(row: dict[str, Any], catalogue: KpiCatalogue) -> list[Issue]:
+    definition = catalogue.get(row["kpi_code"] or "")
     if definition is None:
         return [Issue(Rule.UNKNOWN_KPI, "kpi", {"value": row["kpi_code"]})]
     return validate_measurement(definition, baseline=row["baseline"], baseline_date=row["baseline_date"],
@@ -38,7 +39,6 @@ _VALIDATORS: dict[str, Callable[[dict[str, Any]], list[Issue]]] = {
     "engagements": lambda r: validate_engagement(year=r["year"], phase=r["phase"], field_code=r["field"],
                                                  support_krw=r["support_krw"], start_date=r["start_date"],
                                                  end_date=r["end_date"]),
-    "kpi_measurements": _measurement,
     "outcomes": lambda r: validate_outcome(financial_effect_krw=r["financial_effect_krw"], new_hires=r["new_hires"],
                                            smart_factory_built=r["smart_factory_built"],
                                            smart_factory_level=r["smart_factory_level"]),
@@ -47,9 +47,10 @@ _VALIDATORS: dict[str, Callable[[dict[str, Any]], list[Issue]]] = {
 }
 
 
-def row_errors(entity: str, row: dict[str, Any]) -> list[Issue]:
+def row_errors(entity: str, row: dict[str, Any], catalogue: KpiCatalogue) -> list[Issue]:
     """The rule errors of ``row`` (stored values: dates as dates) as the office would find them; warnings left out."""
     if row.get("deleted"):
         return []  # a tombstone is never judged on its values
-    validator = _VALIDATORS.get(entity)
+    # The catalogue is passed in, never looked up: the office judges by the one in force in its database.
+    validator = partial(_measurement, catalogue=catalogue) if entity == "kpi_measurements" else _VALIDATORS.get(entity)
     return [issue for issue in validator(row) if issue.is_error] if validator else []

@@ -94,8 +94,8 @@ def start(request) -> Iterator:
     """Start servers with particular settings; each is stopped after the test."""
     started: list[LiveServer] = []
 
-    def run(settings: Settings) -> LiveServer:
-        server = start_server(settings)
+    def run(settings: Settings, **options) -> LiveServer:
+        server = start_server(settings, **options)
         started.append(server)
         return server
     yield run

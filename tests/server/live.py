@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import httpx
 import uvicorn
@@ -56,15 +56,22 @@ class LiveServer:
         self.engine.dispose()
 
 
-def start_server(settings: Settings) -> LiveServer:
-    """Migrate the database, then serve the app with uvicorn on a free loopback port until stop()."""
+def start_server(settings: Settings, *, own_public_url: bool = True, host: str = "127.0.0.1") -> LiveServer:
+    """Migrate the database, then serve the app with uvicorn on a free port of ``host`` (loopback unless a test
+    needs an address beyond it) until stop().
+
+    Unless the settings name a public URL (or ``own_public_url`` is False), the server's own address is its
+    public URL, as an office's would be configured: certificates are issued only with one.
+    """
     engine = make_engine(settings)
     upgrade_database(engine, settings)
-    app = create_app(settings)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))  # the port is the kernel's free choice and stays ours: no race for it
+    sock.bind((host, 0))  # the port is the kernel's free choice and stays ours: no race for it
     port = sock.getsockname()[1]
+    if own_public_url and not settings.public_url:
+        settings = replace(settings, public_url=f"http://{host}:{port}")
+    app = create_app(settings)
     # uvicorn's defaults: proxy headers trusted from 127.0.0.1, so tests can speak as a proxy would for other
     # client addresses (X-Forwarded-For) without any traffic leaving the loopback interface.
     config = uvicorn.Config(app, log_level="warning", lifespan="on")
@@ -78,4 +85,4 @@ def start_server(settings: Settings) -> LiveServer:
             engine.dispose()
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
-    return LiveServer(f"http://127.0.0.1:{port}", settings, engine, server, thread)
+    return LiveServer(f"http://{host}:{port}", settings, engine, server, thread)

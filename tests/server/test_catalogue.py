@@ -18,8 +18,7 @@ NEW_KPI = "energy_intensity,에너지 원단위,Energy intensity,C,kWh/unit,lowe
 @pytest.fixture(autouse=True)
 def bundled_catalogue_after():
     yield
-    install_catalogue(None)  # the catalogue in force is per process: leave the bundled one for other tests
-    central_server.catalogue._in_force = None
+    install_catalogue(None)  # the laptop's catalogue in force is per process: leave the bundled one for other tests
 
 
 def catalogue_file(tmp_path, text: str):
@@ -65,4 +64,4 @@ def test_a_catalogue_that_would_change_what_values_mean_is_refused(live, cli, tm
     code, out, err = cli("catalogue", "publish", str(catalogue_file(tmp_path, change(bundled_text()))))
     assert code == 1 and problem in err and "게시하지 않았습니다" in err
     with live.engine.connect() as connection:
-        assert central_server.catalogue.refresh_catalogue(connection) is None  # nothing was published
+        assert central_server.catalogue.in_force(connection).version is None  # nothing was published

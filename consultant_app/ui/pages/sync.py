@@ -57,6 +57,7 @@ class SyncPage(Page):
         self.syncs = 0  # syncs ended, well or not
         self.phases_seen: list[tuple[str, int, int]] = []
         self.dialog: ConflictDialog | FixDialog | None = None
+        self._plain_http: tuple[str, str] | None = None  # the warning for the address being synced with
         self._phases = _Phases(self)
         self._phases.changed.connect(self._on_phase)
 
@@ -343,8 +344,11 @@ class SyncPage(Page):
             return sync_account(store, server=server, user=user, password=password, progress=progress,
                                 cancelled=state.cancelled)
 
+        from consultant_app.sync.addresses import plain_http_warning
+
         self.phases_seen = []
-        self._show_message("")
+        self._plain_http = plain_http_warning(server)
+        self._show_message(self._warned(""))
         handle = self.progress.run(work, label=translate("SyncPage", "서버에 연결하는 중…"),
                                    on_done=self._synced, on_error=self._sync_failed)
         self._set_busy(True)
@@ -376,7 +380,7 @@ class SyncPage(Page):
         if saved is not None and not saved.in_keyring:
             lines.append(translate("SyncPage", "이 컴퓨터에는 OS 키링이 없어 로그인 토큰을 이 사용자만 읽을 수 있는 파일에 "
                                                "저장했습니다: %1").replace("%1", saved.where))
-        self._settled("\n".join(lines))
+        self._settled(self._warned("\n".join(lines)))
 
     def _sync_failed(self, error: BaseException) -> None:
         from consultant_app.sync.client import NotLoggedIn
@@ -385,7 +389,8 @@ class SyncPage(Page):
         self.syncs += 1
         self._set_busy(False)
         text = translate("SyncPage", "동기화하지 못했습니다: %1").replace("%1", error_text(error, self.ctx.lang))
-        self._show_message(text + "\n" + translate("SyncPage", "이미 보내거나 받은 자료는 그대로 있습니다."), failed=True)
+        self._show_message(self._warned(text + "\n" + translate("SyncPage", "이미 보내거나 받은 자료는 그대로 있습니다.")),
+                           failed=True)
         if isinstance(error, NotLoggedIn):
             self.password_edit.clear()
             self._show_login_state()
@@ -402,6 +407,13 @@ class SyncPage(Page):
         log_out(self.ctx.store, server, user)
         self._show_login_state()
         self._show_message(translate("SyncPage", "로그아웃했습니다. 다음 동기화 때 비밀번호를 입력하세요."))
+
+    def _warned(self, text: str) -> str:
+        """``text`` after the plain-http warning, when the address synced with is one beyond this computer."""
+        if self._plain_http is None:
+            return text
+        warning = self._plain_http[1] if self.ctx.lang == "en" else self._plain_http[0]
+        return "\n".join(filter(None, (warning, text)))
 
     def _show_message(self, text: str, *, failed: bool = False) -> None:
         self.message.setText(text)
