@@ -111,6 +111,11 @@ def build_parser(lang: str = "ko") -> argparse.ArgumentParser:
 
     p = command("export", "CSV 폴더나 XLSX 파일로 내보냅니다", "export to a CSV folder or an XLSX file")
     p.add_argument("path", type=Path, metavar="PATH")
+    p.add_argument("--form", choices=("office", "codes"), default="office",
+                   help=t("office: 사무국 양식 (한글 머리글·낱말, 예/아니오, 123-45-67890; 기본), "
+                          "codes: 원본 코드 (영문 머리글과 코드). 가져오기는 둘 다 읽습니다",
+                          "office: the office's form (Korean headers and words, 예/아니오, 123-45-67890; the default), "
+                          "codes: the original codes (English headers and codes). Import reads both"))
     p.set_defaults(handler=cmd_export)
 
     p = command("companies", "참여 기업 목록", "list the companies")
@@ -352,7 +357,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     from consultant_app.io import export_path
 
     with ctx.open_store() as store:
-        counts = export_path(store, args.path)
+        counts = export_path(store, args.path, form=args.form)
     out(ctx.t(f"내보내기: {args.path}", f"Exported: {args.path}"))
     for table, n in counts.items():
         out(f"  {ctx.table_name(table)}: {n:,}")

@@ -15,6 +15,7 @@ from consultant_app.domain.kpi import KpiCatalogue
 from consultant_app.domain.validation import (
     Issue,
     Rule,
+    text_issues,
     validate_company,
     validate_engagement,
     validate_measurement,
@@ -48,9 +49,11 @@ _VALIDATORS: dict[str, Callable[[dict[str, Any]], list[Issue]]] = {
 
 
 def row_errors(entity: str, row: dict[str, Any], catalogue: KpiCatalogue) -> list[Issue]:
-    """The rule errors of ``row`` (stored values: dates as dates) as the office would find them; warnings left out."""
+    """The rule errors of ``row`` (stored values: dates as dates) as the office would find them, every text field
+    storable and within its length included; warnings left out."""
     if row.get("deleted"):
         return []  # a tombstone is never judged on its values
     # The catalogue is passed in, never looked up: the office judges by the one in force in its database.
     validator = partial(_measurement, catalogue=catalogue) if entity == "kpi_measurements" else _VALIDATORS.get(entity)
-    return [issue for issue in validator(row) if issue.is_error] if validator else []
+    issues = (validator(row) if validator else []) + text_issues(row)
+    return [issue for issue in issues if issue.is_error]

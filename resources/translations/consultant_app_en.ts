@@ -65,7 +65,7 @@
     </message>
     <message>
         <source>확인서 %1이(가) 발급되었지만 이 컴퓨터의 기록이 확인된 값과 달라 초안만 인쇄할 수 있습니다. 동기화 페이지에서 남은 변경을 확인하세요.</source>
-        <translation>Certificate %1 was issued, but this computer's records differ from the certified values, so only a draft can be printed. Check the changes left on the Sync page.</translation>
+        <translation>Certificate %1 was issued, but this computer&apos;s records differ from the certified values, so only a draft can be printed. Check the changes left on the Sync page.</translation>
     </message>
     <message>
         <source>확인서 저장</source>
@@ -656,6 +656,18 @@ Open it now?</translation>
     <message>
         <source>CSV 폴더로 내보내기…</source>
         <translation>Export to CSV folder…</translation>
+    </message>
+    <message>
+        <source>형식: 사무국 양식(한글)</source>
+        <translation>Form: office sheets (Korean)</translation>
+    </message>
+    <message>
+        <source>형식: 원본 코드(영문)</source>
+        <translation>Form: original codes (English)</translation>
+    </message>
+    <message>
+        <source>사무국 양식: 한글 머리글과 낱말, 예/아니오, 123-45-67890. 원본 코드: 영문 머리글과 코드. 어느 쪽이든 그대로 다시 가져올 수 있습니다.</source>
+        <translation>Office sheets: Korean headers and words, yes/no in Korean, 123-45-67890. Original codes: English headers and codes. Either can be imported again as it is.</translation>
     </message>
     <message>
         <source>내보내기</source>

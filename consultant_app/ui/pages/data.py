@@ -9,6 +9,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -80,11 +81,20 @@ class DataPage(Page):
         self.export_folder_button = QPushButton(translate("DataPage", "CSV 폴더로 내보내기…"))
         self.export_folder_button.setObjectName("export_folder")
         self.export_folder_button.clicked.connect(lambda: self.export_folder())
+        # Which form the files take; import reads either, so the choice is only about who reads them.
+        self.export_form = QComboBox()
+        self.export_form.setObjectName("export_form")
+        self.export_form.addItem(translate("DataPage", "형식: 사무국 양식(한글)"), "office")
+        self.export_form.addItem(translate("DataPage", "형식: 원본 코드(영문)"), "codes")
+        self.export_form.setToolTip(translate(
+            "DataPage", "사무국 양식: 한글 머리글과 낱말, 예/아니오, 123-45-67890. "
+            "원본 코드: 영문 머리글과 코드. 어느 쪽이든 그대로 다시 가져올 수 있습니다."))
         export_box = QGroupBox(translate("DataPage", "내보내기"))
         box = QVBoxLayout(export_box)
         box.addWidget(_wrapped(translate(
             "DataPage", "모든 자료를 사업단 양식으로 내보냅니다. 내보낸 파일은 고친 뒤 그대로 다시 가져올 수 있습니다.")))
         box.addStretch(1)
+        box.addWidget(self.export_form)
         box.addLayout(self._row(self.export_xlsx_button, self.export_folder_button))
 
         self.progress = InlineProgress(ctx.tasks)
@@ -329,8 +339,8 @@ class DataPage(Page):
                 path = path.with_name(path.name + ".xlsx")
         target = Path(path)
         store = self.ctx.store
-        data_dir, actor = store.data_dir, store.actor
-        return self._run(lambda _state: export_from_own_store(data_dir, target, actor=actor),
+        data_dir, actor, form = store.data_dir, store.actor, self.export_form.currentData()
+        return self._run(lambda _state: export_from_own_store(data_dir, target, actor=actor, form=form),
                          label=translate("DataPage", "내보내는 중: %1").replace("%1", target.name),
                          on_done=lambda counts: self._exported(target, counts),
                          on_error=self._show_failure, cancellable=False)
