@@ -122,4 +122,17 @@ op_receipts = Table(
     Column("device_id", String(36), nullable=False),
     Column("at", UTCDateTime(), nullable=False),
     Column("receipt", Text(), nullable=False),
+    # SHA-256 of the op's content: the op id is an idempotency key, answered again only for the same content.
+    Column("digest", String(64), nullable=True),  # None: a receipt kept before digests were
+)
+
+# Proof of possession: who sent which complete attachment file, byte for byte. A user may name a file in a record
+# only if they uploaded it or can see a record naming it; a hash alone is not a key.
+attachment_uploads = Table(
+    "attachment_uploads", metadata,
+    Column("user_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size_bytes", BigInteger(), nullable=False),
+    Column("uploaded_at", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("user_id", "sha256"),
 )

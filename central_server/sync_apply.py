@@ -1,9 +1,12 @@
 """Applying pushed ops: each exactly once, merged field by field, checked by the domain's rules, in scope.
 
 For each op, in its own savepoint so one bad op never undoes or blocks the others:
-1. a replayed op id returns the receipt it got the first time;
-2. the entity and fields must be the laptop's, and the values of the right kind;
-3. the row must be one the user may see (another consultant's answers as if it did not exist);
+1. a replayed op id returns the receipt it got the first time, if it comes with the same content (an op id is
+   an idempotency key: its content is digested with the receipt, and other content under it is refused);
+2. the entity and fields must be the laptop's, the values of the right kind, in range and storable
+   (``op_values``);
+3. the row must be one the user may see (another consultant's answers as if it did not exist), and so must what
+   it names: its parent, its visit, its file (``op_checks``); shared rows change only by supervisors and admins;
 4. each changed field merges by value: the server still holds the op's old value → applied; it already holds the
    new value → nothing to do; it holds a third value → a conflict, both values kept, the field left as it is;
 5. the row as it would be stored must keep the domain's rules (and the live-unique keys);
@@ -21,10 +24,20 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 
-from central_server.blobs import BlobStore, is_digest
+from central_server.blobs import BlobStore
 from central_server.catalogue import catalogue_in_force
 from central_server.changes import company_of_rows, record_changes, restamp_children
 from central_server.issuing import certified_engagement_ids, certified_engagements, changed_certificates
+from central_server.op_checks import (
+    PARENT_NOT_FOUND,
+    check_attachment,
+    check_company_number,
+    check_references,
+    check_shared,
+    op_digest,
+    visible_engagement,
+)
+from central_server.op_values import Rejected, missing_required, new_values, shown
 from central_server.schema import assignments, op_receipts
 from central_server.scope import assigned_company_ids
 from central_server.users import User
@@ -33,16 +46,9 @@ from consultant_app.domain.validation import Rule
 from consultant_app.store.journal import CREATE, DELETE, UPDATE, Change
 from consultant_app.store.models import SYNCED_TABLES, row_defaults, utc_now
 from consultant_app.sync.rules import row_errors
-from consultant_app.sync.wire import FieldConflict, Op, Reason, Receipt, from_wire, to_wire, user_fields
+from consultant_app.sync.wire import FieldConflict, Op, Reason, Receipt, to_wire
 
-
-class Rejected(Exception):
-    """An op the server will not apply; carries the reason for the laptop's quarantine."""
-
-    def __init__(self, code: str, ko: str, en: str):
-        super().__init__(en)
-        self.reason = Reason(code=code, ko=ko, en=en)
-
+__all__ = ["Batch", "Corrections", "Rejected", "apply_op", "open_batch"]
 
 NOT_FOUND = ("not_found", "서버에 없는 기록이거나 볼 수 없는 기록입니다.", "No such record on the server, or not one you may see.")
 
@@ -81,8 +87,7 @@ def _parent_company(connection: Connection, entity: str, values: dict[str, Any])
     try:
         return company_of_rows(connection, parent_entity, [parent_id])[parent_id]
     except LookupError:
-        raise Rejected("parent_not_found", "상위 기록이 서버에 없습니다 (먼저 거부되었거나 삭제됨).",
-                       "The parent record is not on the server (rejected earlier, or deleted).") from None
+        raise Rejected(*PARENT_NOT_FOUND) from None
 
 
 def _check_rules(entity: str, row: dict[str, Any], catalogue: KpiCatalogue) -> None:
@@ -90,8 +95,8 @@ def _check_rules(entity: str, row: dict[str, Any], catalogue: KpiCatalogue) -> N
     conflict); errors reject the op, warnings never do."""
     errors = row_errors(entity, row, catalogue)
     if any(issue.rule is Rule.UNKNOWN_KPI for issue in errors):
-        raise Rejected("unknown_kpi", f"지표 목록에 없는 KPI입니다: {row['kpi_code']}",
-                       f"No such KPI in the catalogue: {row['kpi_code']}")
+        code = shown(str(row["kpi_code"]), 60)
+        raise Rejected("unknown_kpi", f"지표 목록에 없는 KPI입니다: {code}", f"No such KPI in the catalogue: {code}")
     if errors:
         raise Rejected("invalid", " ".join(i.message("ko") for i in errors), " ".join(i.message("en") for i in errors))
 
@@ -113,19 +118,6 @@ def _merge(current: dict[str, Any] | None, op: Op, new_values: dict[str, Any]) -
     return writes, conflicts
 
 
-def _check_attachment(blobs: BlobStore, row: dict[str, Any]) -> None:
-    """An attachment record is saved only once its file is on the server, whole and of the size it says."""
-    if row.get("deleted"):
-        return
-    size = blobs.size(row["sha256"]) if is_digest(row["sha256"] or "") else None
-    if size is None:
-        raise Rejected("attachment_missing", f"첨부 파일이 서버에 없습니다: {row['file_name']} (파일을 먼저 보내야 합니다).",
-                       f"The attachment's file is not on the server: {row['file_name']} (send the file first).")
-    if size != row["size_bytes"]:
-        raise Rejected("attachment_size", f"첨부 파일의 크기가 기록과 다릅니다: {row['file_name']}",
-                       f"The attachment's file is not the size its record says: {row['file_name']}")
-
-
 @dataclass
 class Corrections:
     """Engagements whose certified facts the ops may change (a correction), and those they did change."""
@@ -140,7 +132,7 @@ class Batch:
 
     blobs: BlobStore
     certified: set[str]  # engagements with a valid certificate
-    receipts: dict[str, tuple[str, str]]  # op id -> (user id, receipt JSON) of ops the server has answered
+    receipts: dict[str, tuple[str, str, str | None]]  # op id -> (user id, receipt JSON, op digest) of ops answered
     visible: set[str] | None  # the companies the user may see (None: every one)
     catalogue: KpiCatalogue  # the one in force in this database: KPIs are judged by it
     corrections: Corrections | None = None
@@ -149,11 +141,11 @@ class Batch:
 def open_batch(connection: Connection, user: User, ops: list[Op], *, blobs: BlobStore,
                corrections: Corrections | None = None) -> Batch:
     """The receipts of these op ids, the user's companies and the certified engagements, each in one query."""
-    receipts: dict[str, tuple[str, str]] = {}
+    receipts: dict[str, tuple[str, str, str | None]] = {}
     op_ids = list(dict.fromkeys(op.op_id for op in ops))
     for start in range(0, len(op_ids), 500):
-        receipts.update((op_id, (user_id, receipt)) for op_id, user_id, receipt in connection.execute(
-            select(op_receipts.c.op_id, op_receipts.c.user_id, op_receipts.c.receipt)
+        receipts.update((op_id, (user_id, receipt, digest)) for op_id, user_id, receipt, digest in connection.execute(
+            select(op_receipts.c.op_id, op_receipts.c.user_id, op_receipts.c.receipt, op_receipts.c.digest)
             .where(op_receipts.c.op_id.in_(op_ids[start:start + 500]))))
     visible = None if user.sees_everything else set(connection.execute(assigned_company_ids(user)).scalars())
     return Batch(blobs=blobs, certified=certified_engagement_ids(connection), receipts=receipts, visible=visible,
@@ -174,6 +166,10 @@ def _check_certified(connection: Connection, op: Op, before: dict | None, batch:
     corrections = batch.corrections
     for certificate in changed_certificates(connection, engagements, batch.catalogue):
         if corrections is None or certificate["engagement_id"] not in corrections.allowed:
+            if not visible_engagement(connection, lambda c: _visible(batch, c), certificate["engagement_id"]):
+                # Another consultant's certificate: its number is theirs to know.
+                raise Rejected("certified_locked", "발급된 확인서에 확인된 값이라 바꿀 수 없습니다.",
+                               "An issued certificate certifies this value, so it cannot change.")
             number = f"{certificate['number']} v{certificate['version']}"
             raise Rejected("certified_locked",
                            f"발급된 확인서 {number}에 확인된 값이라 바꿀 수 없습니다. 고치려면 정정 발급을 하세요 "
@@ -183,85 +179,94 @@ def _check_certified(connection: Connection, op: Op, before: dict | None, batch:
         corrections.changed[certificate["engagement_id"]] = certificate
 
 
+OP_ID_TAKEN = Reason(code="op_id_taken", ko="이 변경 번호는 다른 사용자가 이미 썼습니다.",
+                     en="Another user already used this op id.")
+OP_ID_REUSED = Reason(code="op_id_reused",
+                      ko="이 변경 번호는 이미 다른 내용의 변경에 쓰였습니다. 같은 번호로는 처음 보낸 내용만 받습니다.",
+                      en="This op id was already used for a change with other content; an op id is answered only "
+                         "for the content it first came with.")
+BAD_VALUE = Reason(code="bad_value", ko="저장할 수 없는 값이 있습니다 (NUL 문자나 범위를 넘는 숫자 등).",
+                   en="A value cannot be stored (a NUL character, a number out of range, …).")
+DUPLICATE = Reason(code="duplicate", ko="같은 키(사업자등록번호, 차수, 지표 등)의 기록이 서버에 이미 있습니다.",
+                   en="A record with the same key (business number, year, KPI …) is already on the server.")
+
+
 def apply_op(connection: Connection, user: User, device_id: str, op: Op, batch: Batch) -> Receipt:
-    """Apply one op in a savepoint; its receipt is stored with it."""
+    """Apply one op in a savepoint; its receipt is stored with it, and with the digest of its content."""
+    digest = op_digest(op)
     stored = batch.receipts.get(op.op_id)
     if stored is not None:
-        if stored[0] != user.id:
-            return Receipt(op_id=op.op_id, status="rejected", reason=Reason(
-                code="op_id_taken", ko="이 변경 번호는 다른 사용자가 이미 썼습니다.", en="Another user already used this op id."))
-        return Receipt.model_validate_json(stored[1])
+        user_id, receipt_json, stored_digest = stored
+        if user_id != user.id:
+            return Receipt(op_id=op.op_id, status="rejected", reason=OP_ID_TAKEN)
+        if stored_digest is not None and stored_digest != digest:
+            return Receipt(op_id=op.op_id, status="rejected", reason=OP_ID_REUSED)  # the first answer stays
+        return Receipt.model_validate_json(receipt_json)
     savepoint = connection.begin_nested()
     try:
         receipt = _apply(connection, user, op, batch)
     except Rejected as rejected:
         savepoint.rollback()
         receipt = Receipt(op_id=op.op_id, status="rejected", reason=rejected.reason)
-    except DataError:
+    except (DataError, OverflowError, UnicodeError):
+        # The checks of op_values keep such values from the database; should one get through, it is still this
+        # op's rejection, not its batch's failure.
         savepoint.rollback()
-        receipt = Receipt(op_id=op.op_id, status="rejected", reason=Reason(
-            code="bad_value", ko="저장할 수 없는 값이 있습니다 (NUL 문자나 범위를 넘는 숫자 등).",
-            en="A value cannot be stored (a NUL character, a number out of range, …)."))
+        receipt = Receipt(op_id=op.op_id, status="rejected", reason=BAD_VALUE)
     except IntegrityError:
         savepoint.rollback()
-        receipt = Receipt(op_id=op.op_id, status="rejected", reason=Reason(
-            code="duplicate", ko="같은 키(사업자등록번호, 차수, 지표 등)의 기록이 서버에 이미 있습니다.",
-            en="A record with the same key (business number, year, KPI …) is already on the server."))
+        receipt = Receipt(op_id=op.op_id, status="rejected", reason=DUPLICATE)
     else:
         savepoint.commit()
-    stored = receipt.model_dump_json()
+    stored_json = receipt.model_dump_json()
     connection.execute(op_receipts.insert(), {"op_id": op.op_id, "user_id": user.id, "device_id": device_id,
-                                              "at": utc_now(), "receipt": stored})
-    batch.receipts[op.op_id] = (user.id, stored)  # the same op twice in one batch: the second gets this answer
+                                              "at": utc_now(), "receipt": stored_json, "digest": digest})
+    batch.receipts[op.op_id] = (user.id, stored_json, digest)  # the same op twice in one batch: answered from this
     return receipt
 
 
+def _check_row(connection: Connection, user: User, op: Op, batch: Batch, row: dict[str, Any], writes: dict) -> None:
+    """The row as it would be stored: its required fields, the domain's rules, the keys and the file it names."""
+    missing_required(op.entity, row)
+    _check_rules(op.entity, row, batch.catalogue)
+    if op.entity == "companies" and "business_no" in writes:
+        check_company_number(connection, lambda c: _visible(batch, c), row)
+    if op.entity == "attachments" and {"sha256", "size_bytes", "deleted"} & writes.keys():
+        check_attachment(connection, batch.blobs, user, row)
+
+
 def _apply(connection: Connection, user: User, op: Op, batch: Batch) -> Receipt:
-    fields = user_fields(op.entity)
-    if not fields:
-        raise Rejected("unknown_entity", f"알 수 없는 종류의 기록입니다: {op.entity}", f"Unknown kind of record: {op.entity}")
-    unknown = sorted(set(op.changes) - fields)
-    if unknown or any(not isinstance(v, list) or len(v) != 2 for v in op.changes.values()):
-        raise Rejected("bad_fields", f"알 수 없거나 형식이 잘못된 항목: {', '.join(unknown) or '[old, new]'}",
-                       f"Unknown or malformed fields: {', '.join(unknown) or '[old, new] expected'}")
-    try:
-        new_values = from_wire(op.entity, {name: pair[1] for name, pair in op.changes.items()})
-    except ValueError as exc:
-        raise Rejected("bad_value", f"값의 형식이 잘못되었습니다: {exc}", f"A value of the wrong kind: {exc}") from None
+    values = new_values(op.entity, op.changes)  # before any lookup: a hostile value never reaches the database
     current = _row(connection, op.entity, op.row_id)
     if current is None:
         if op.action != CREATE:
             raise Rejected(*NOT_FOUND)
-        company_id = _parent_company(connection, op.entity, new_values)
+        company_id = _parent_company(connection, op.entity, values)
         if not _visible(batch, company_id):
-            raise Rejected("parent_not_found", "상위 기록이 서버에 없습니다 (먼저 거부되었거나 삭제됨).",
-                           "The parent record is not on the server (rejected earlier, or deleted).")
+            raise Rejected(*PARENT_NOT_FOUND)
     else:
         company_id = company_of_rows(connection, op.entity, [op.row_id])[op.row_id]
         if not _visible(batch, company_id):
             raise Rejected(*NOT_FOUND)
-    writes, conflicts = _merge(current, op, new_values)
+    writes, conflicts = _merge(current, op, values)
+    check_shared(user, op.entity, current, writes, bool(conflicts))
     if current is not None and op.entity != "companies" and {"company_id", "engagement_id"} & writes.keys():
         # Moved to another parent: one the user may see, like a new row's.
         if not _visible(batch, _parent_company(connection, op.entity, {**current, **writes})):
-            raise Rejected("parent_not_found", "상위 기록이 서버에 없습니다 (먼저 거부되었거나 삭제됨).",
-                           "The parent record is not on the server (rejected earlier, or deleted).")
+            raise Rejected(*PARENT_NOT_FOUND)
+    check_references(connection, lambda c: _visible(batch, c), writes)
     table = SYNCED_TABLES[op.entity].__table__
     now = utc_now()
     if current is None:
         row = {**row_defaults(SYNCED_TABLES[op.entity]), **writes, "id": op.row_id, "created_at": now,
                "updated_at": now, "version": 0, "deleted": bool(writes.get("deleted", False))}
-        _check_rules(op.entity, row, batch.catalogue)
-        if op.entity == "attachments":
-            _check_attachment(batch.blobs, row)
+        _check_row(connection, user, op, batch, row, row)
         connection.execute(_insert_row(op.entity), row)
         if op.entity == "companies" and not user.sees_everything:
             connection.execute(assignments.insert(), {"user_id": user.id, "company_id": op.row_id, "assigned_at": now})
             batch.visible.add(op.row_id)
     elif writes:
-        _check_rules(op.entity, {**current, **writes}, batch.catalogue)
-        if op.entity == "attachments" and {"sha256", "size_bytes", "deleted"} & writes.keys():
-            _check_attachment(batch.blobs, {**current, **writes})
+        _check_row(connection, user, op, batch, {**current, **writes}, writes)
         connection.execute(update(table).where(table.c.id == op.row_id).values(**writes, updated_at=now))
     if current is None or writes:
         _check_certified(connection, op, current, batch)

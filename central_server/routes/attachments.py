@@ -2,8 +2,9 @@
 
 Upload: ``GET /attachments/{sha256}/upload`` says how much of this user's upload has arrived; each
 ``PUT /attachments/{sha256}`` sends the piece starting there (``Upload-Offset``) of a file of ``Upload-Length``
-bytes. Sending a piece again, or a whole file the server already has, changes nothing. A user learns whether the
-server holds a file only by uploading it whole, or by seeing an attachment record that names it.
+bytes. Sending a piece again, or a whole file the user already holds, changes nothing. A user learns whether the
+server holds a file only by uploading it whole, or by seeing an attachment record that names it: for anyone else
+the answers are those of a file the server never saw (``central_server/possession.py``).
 """
 
 from __future__ import annotations
@@ -14,14 +15,12 @@ from fastapi import APIRouter, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
-from sqlalchemy import select
 
 from central_server.auth import CurrentUser
 from central_server.blobs import BlobStore, DigestMismatch, OffsetMismatch, is_digest
 from central_server.errors import ApiError, not_found
-from central_server.scope import assigned_company_ids
+from central_server.possession import held_size, record_upload, sees_a_record_naming
 from central_server.users import User
-from consultant_app.store.models import SYNCED_TABLES
 
 router = APIRouter(prefix="/attachments", tags=["attachments"])
 
@@ -46,24 +45,19 @@ def _digest(sha256: str) -> str:
     return sha256
 
 
-def can_see_attachment(request: Request, user: User, sha256: str) -> bool:
-    """Whether an attachment record the user may see names this file."""
-    attachments, engagements = SYNCED_TABLES["attachments"].__table__, SYNCED_TABLES["engagements"].__table__
-    query = (select(attachments.c.id).join(engagements, engagements.c.id == attachments.c.engagement_id)
-             .where(attachments.c.sha256 == sha256).limit(1))
-    if not user.sees_everything:
-        query = query.where(engagements.c.company_id.in_(assigned_company_ids(user)))
+def _held(request: Request, user: User, sha256: str) -> int | None:
     with request.app.state.engine.connect() as connection:
-        return connection.execute(query).first() is not None
+        return held_size(connection, blob_store(request), user, sha256)
 
 
 @router.get("/{sha256}/upload", response_model=UploadState)
 def upload_state(sha256: str, request: Request, user: CurrentUser) -> UploadState:
-    """How much of this user's upload of the file has arrived (complete only for a file they may see)."""
+    """How much of this user's upload of the file has arrived (complete only for a file they hold)."""
     blobs = blob_store(request)
     sha256 = _digest(sha256)
-    if blobs.size(sha256) is not None and can_see_attachment(request, user, sha256):
-        return UploadState(sha256=sha256, received=blobs.size(sha256), complete=True)
+    size = _held(request, user, sha256)
+    if size is not None:
+        return UploadState(sha256=sha256, received=size, complete=True)
     return UploadState(sha256=sha256, received=blobs.received(user.id, sha256), complete=False)
 
 
@@ -79,9 +73,10 @@ async def upload_piece(sha256: str, request: Request, user: CurrentUser,
                        f"첨부 파일이 너무 큽니다: {upload_length:,}바이트 (최대 {blobs.max_bytes:,}바이트).",
                        f"The attachment is too large: {upload_length:,} bytes (at most {blobs.max_bytes:,}).",
                        limit=blobs.max_bytes)
-    if blobs.size(sha256) == upload_length:
-        blobs.discard(user.id, sha256)
+    if await run_in_threadpool(_held, request, user, sha256) == upload_length:
+        blobs.discard(user.id, sha256)  # theirs already: nothing to send
         return UploadState(sha256=sha256, received=upload_length, complete=True)
+    # Anyone else sends every byte, even of a file the server has: the bytes are the proof, never the hash.
     try:
         received = await blobs.append(user.id, sha256, offset=upload_offset, total=upload_length,
                                       pieces=request.stream())
@@ -100,6 +95,7 @@ async def upload_piece(sha256: str, request: Request, user: CurrentUser,
     except DigestMismatch:
         raise ApiError(422, "digest_mismatch", "받은 파일의 SHA-256이 주소와 다릅니다. 처음부터 다시 보내세요.",
                        "The file received does not have the SHA-256 it was sent under; send it again.") from None
+    await run_in_threadpool(record_upload, request.app.state.engine, user, sha256, received)
     return UploadState(sha256=sha256, received=received, complete=True)
 
 
@@ -108,6 +104,8 @@ def download(sha256: str, request: Request, user: CurrentUser) -> FileResponse:
     """The file, when an attachment record the user may see names it (ranges served, so a download resumes)."""
     blobs = blob_store(request)
     sha256 = _digest(sha256)
-    if blobs.size(sha256) is None or not can_see_attachment(request, user, sha256):
+    with request.app.state.engine.connect() as connection:
+        visible = sees_a_record_naming(connection, user, sha256)
+    if not visible or blobs.size(sha256) is None:
         raise not_found()
     return FileResponse(blobs.path(sha256), media_type="application/octet-stream")

@@ -14,6 +14,9 @@ MAX_OPS_PER_PUSH = 1000
 MAX_ROWS_PER_PULL = 2000
 OpAction = Literal["create", "update", "delete"]
 OpStatus = Literal["applied", "conflict", "rejected"]
+# Ids a laptop makes (UUIDs, device ids): plain characters only, so no id can carry what a database or a JSON
+# answer cannot hold (a NUL, a lone surrogate) into a receipt. Their op's values are checked op by op instead.
+SAFE_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"
 
 
 class Op(BaseModel):
@@ -21,12 +24,13 @@ class Op(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    op_id: str = Field(min_length=1, max_length=36)
-    entity: str = Field(min_length=1, max_length=40)
-    row_id: str = Field(min_length=1, max_length=36)
+    op_id: str = Field(min_length=1, max_length=36, pattern=SAFE_ID)
+    entity: str = Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")
+    row_id: str = Field(min_length=1, max_length=36, pattern=SAFE_ID)
     action: OpAction
-    changes: dict[str, list[Any]]
-    base_version: int = Field(ge=0)
+    # Values of any shape: a malformed one is its own op's rejection on the server, not the whole batch's 422.
+    changes: dict[str, Any]
+    base_version: int = Field(ge=0, le=2**63 - 1)
     local_time: datetime | None = None  # shown to people only: order never depends on a laptop's clock
 
 
@@ -35,7 +39,7 @@ class PushRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    device_id: str = Field(min_length=1, max_length=36)
+    device_id: str = Field(min_length=1, max_length=36, pattern=SAFE_ID)
     ops: list[Op] = Field(max_length=MAX_OPS_PER_PUSH)
 
 

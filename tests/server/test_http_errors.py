@@ -98,9 +98,10 @@ def test_values_a_database_cannot_store_are_a_4xx_and_write_nothing(live):
         pushed = client.post("/sync/push", json={"device_id": "d1", "ops": [nul_op]}, headers=headers)
         assert pushed.status_code == 200, pushed.text
         receipt = pushed.json()["receipts"][0]
-        # SQLite can store the NUL, PostgreSQL cannot: either way the answer is per op, never a failed batch
-        assert receipt["status"] == "applied" or receipt["reason"]["code"] == "bad_value"
+        # SQLite could store the NUL, PostgreSQL cannot: one rule on both, the op refused with its reason
+        assert receipt["status"] == "rejected" and receipt["reason"]["code"] == "invalid"
+        assert "U+0000" in receipt["reason"]["en"]
     with live.engine.connect() as connection:
         stored = connection.execute(select(func.count()).select_from(row_meta)).scalar()
         receipts = connection.execute(select(func.count()).select_from(op_receipts)).scalar()
-    assert receipts == 1 and stored == (1 if receipt["status"] == "applied" else 0)
+    assert receipts == 1 and stored == 0

@@ -21,7 +21,7 @@ from consultant_app.store.models import PULLED_TABLES, SYNCED_TABLES, Company, E
 from consultant_app.store.queries import engagement_records, list_companies
 
 SERVER_TABLES = {"users", "tokens", "login_failures", "assignments", "row_meta", "counters", "server_audit",
-                 "op_receipts"}
+                 "op_receipts", "attachment_uploads"}
 # PostgreSQL keeps a Float as double precision, and amounts in won as BIGINT where SQLite's INTEGER is 64-bit
 # already: the same types as far as the app is concerned.
 _SAME_TYPE = {"Double": "Float", "BigInteger": "Integer"}
