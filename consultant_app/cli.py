@@ -198,13 +198,17 @@ def build_parser(lang: str = "ko") -> argparse.ArgumentParser:
                                                                          "random seed (default 2018)"))
     p.set_defaults(handler=cmd_demo)
 
-    p = command("backup", "데이터 파일을 백업합니다", "back up the data file")
-    p.add_argument("--out", type=Path, metavar="FILE",
-                   help=t("백업 파일 (기본: 데이터 폴더의 backups/)", "backup file (default: backups/ in the data folder)"))
+    p = command("backup", "데이터 파일과 첨부 파일을 한 파일(zip)로 백업합니다",
+                "back up the data file and every attachment into one file (zip)")
+    p.add_argument("--out", type=Path, metavar="FOLDER_OR_FILE",
+                   help=t("백업을 둘 폴더(USB 등, 없으면 만듦)나 .zip 파일; .sqlite3 파일이면 데이터 파일만 "
+                          "(기본: 데이터 폴더의 backups/)",
+                          "folder for the backup (a USB stick; created if missing) or a .zip file; a .sqlite3 file "
+                          "holds the data file alone (default: backups/ in the data folder)"))
     p.set_defaults(handler=cmd_backup)
 
-    p = command("restore", "백업에서 복원합니다 (현재 파일은 먼저 백업)",
-                "restore a backup (the current file is backed up first)")
+    p = command("restore", "백업(zip 또는 .sqlite3)에서 복원합니다 (모두 검사한 뒤, 현재 파일은 먼저 백업)",
+                "restore a backup (zip or .sqlite3; checked whole first, the current file is backed up first)")
     p.add_argument("file", type=Path, metavar="FILE")
     p.set_defaults(handler=cmd_restore)
 
@@ -291,9 +295,12 @@ def run_command(handler: Callable[[argparse.Namespace, Context], int], args: arg
     from consultant_app.command_errors import run_reporting_errors
 
     def explain(exc: BaseException) -> list[str] | None:
+        from consultant_app.errors import local_fault
+
         if isinstance(exc, ValidationFailed):
             return [issue.message(ctx.lang) for issue in exc.errors or exc.issues]
-        return None
+        fault = local_fault(exc, ctx.data_dir)  # the data folder tells a read-only folder or a full disk apart
+        return [fault.message(ctx.lang)] if fault is not None else None
 
     return run_reporting_errors(lambda: handler(args, ctx), lang=ctx.lang, program=f"{APP_NAME} {__version__}",
                                 log_path=lambda: ctx.data_dir / "logs" / LOG_FILE, explain=explain)
@@ -593,50 +600,92 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def _progress_line(done: int, total: int) -> None:
+    if sys.stderr.isatty() and total:
+        print(f"\r{done:,} / {total:,}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:,.1f} MB"
+
+
 def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
-    from consultant_app.store.backup import (
-        StoreCorrupt,
-        backup_file,
-        integrity_problem,
-        latest_backup,
-    )
+    from consultant_app.store.archive import free_archive_path, write_archive
+    from consultant_app.store.backup import BACKUP_SUFFIX
+
+    requested: Path | None = args.out
+    if requested is not None and requested.suffix.lower() == BACKUP_SUFFIX and not requested.is_dir():
+        return _backup_database_only(requested, ctx)
+    ctx.require_store_file()
+    if requested is not None and requested.suffix.lower() == ".zip":
+        destination = requested
+    else:  # a folder, made when missing (a fresh USB stick)
+        destination = free_archive_path(requested or ctx.backups_dir)
+    result = write_archive(ctx.data_dir, destination, progress=_progress_line)
+    out(ctx.t(f"백업했습니다: {result.path}", f"Backed up to: {result.path}"))
+    out(ctx.t(f"  데이터 파일과 첨부 파일·공개 키 {result.files:,}개, {_megabytes(result.bytes)} → {_megabytes(result.size)}",
+              f"  The data file and {result.files:,} attachment and key file(s), {_megabytes(result.bytes)} → "
+              f"{_megabytes(result.size)}"))
+    if result.missing:
+        out(ctx.t(f"  이 노트북에 아직 없는 첨부 파일 {len(result.missing):,}개는 들어 있지 않습니다 (동기화로 받은 뒤 "
+                  f"다시 백업하세요).",
+                  f"  {len(result.missing):,} attachment file(s) this laptop has not received yet are not in it "
+                  f"(sync, then back up again)."))
+    if result.damaged:
+        err(ctx.t(f"이미 손상된 첨부 파일 {len(result.damaged):,}개는 표시해 두었고 복원하지 않습니다: "
+                  f"{', '.join(result.damaged[:3])}",
+                  f"{len(result.damaged):,} attachment file(s) were already damaged here; they are marked and will "
+                  f"not be restored: {', '.join(result.damaged[:3])}"))
+    return EXIT_OK
+
+
+def _backup_database_only(destination: Path, ctx: Context) -> int:
+    """``--out FILE.sqlite3``: the data file alone, as earlier versions wrote."""
+    from consultant_app.store.backup import StoreCorrupt, backup_file, integrity_problem, latest_backup
 
     source = ctx.require_store_file()
     problem = integrity_problem(source)
     if problem:
         raise StoreCorrupt(source, problem, latest_backup(ctx.backups_dir))
-    destination = _backup_destination(args.out, ctx)
-    backup_file(source, destination)
-    out(ctx.t(f"백업했습니다: {destination}", f"Backed up to: {destination}"))
-    return EXIT_OK
-
-
-def _backup_destination(requested: Path | None, ctx: Context) -> Path:
-    """``--out`` (a file, or a folder to put it in), else a timestamped name in the backups folder."""
-    from consultant_app.store.backup import manual_backup_path
-
-    folder = requested if requested is not None and requested.is_dir() else None
-    if requested is not None and folder is None:
-        destination = requested
-    else:
-        # The same naming as the GUI's "back up now".
-        destination = manual_backup_path(ctx.store_path, folder or ctx.backups_dir)
     if destination.exists():
         raise AppError(f"이미 있는 파일이라 덮어쓰지 않았습니다: {destination}",
                        f"The file already exists and was not overwritten: {destination}")
-    return destination
+    backup_file(source, destination)
+    out(ctx.t(f"백업했습니다 (데이터 파일만, 첨부 파일 없음): {destination}",
+              f"Backed up (the data file alone, no attachments): {destination}"))
+    return EXIT_OK
 
 
 def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
-    from consultant_app.store.backup import is_other_database, restore_file
+    from consultant_app.store.restore import restore_backup
 
     # The store is never opened here: the file is replaced while nothing of ours holds it.
     backup = args.file.resolve()
-    if is_other_database(backup):
-        raise AppError(f"이 앱의 데이터 파일이 아니라서 복원하지 않았습니다: {backup}",
-                       f"Not a data file of this app, nothing was restored: {backup}")
-    safety = restore_file(backup, ctx.store_path, ctx.backups_dir)
+    result = restore_backup(backup, ctx.data_dir, progress=_progress_line)
     out(ctx.t(f"복원했습니다: {backup} → {ctx.store_path}", f"Restored: {backup} → {ctx.store_path}"))
+    if result.manifest is not None:
+        try:
+            made = datetime.fromisoformat(result.manifest["created_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
+        except (KeyError, TypeError, ValueError):
+            made = "?"
+        out(ctx.t(f"  {made}에 만든 백업, 첨부 파일·공개 키 {result.files:,}개를 넣었습니다 (있던 첨부 파일은 그대로).",
+                  f"  A backup made {made}; {result.files:,} attachment and key file(s) put in place (the files "
+                  f"already here stay)."))
+    if result.kept_device_id:
+        out(ctx.t(f"  장치 ID는 이 데이터 폴더의 것을 그대로 씁니다: {result.device_id}",
+                  f"  The device id stays this data folder's: {result.device_id}"))
+    else:
+        out(ctx.t(f"  새 데이터 폴더라 새 장치 ID를 받았습니다: {result.device_id}",
+                  f"  A new data folder, so a new device id: {result.device_id}"))
+    if result.damaged:
+        err(ctx.t(f"백업할 때 이미 손상되어 있던 첨부 파일 {len(result.damaged):,}개는 복원하지 않았습니다.",
+                  f"{len(result.damaged):,} attachment file(s) already damaged when backed up were not restored."))
+    if result.missing:
+        out(ctx.t(f"  백업할 때 노트북에 없던 첨부 파일 {len(result.missing):,}개는 백업에도 없습니다 (서버에 있으면 "
+                  f"동기화할 때 받습니다).",
+                  f"  {len(result.missing):,} attachment file(s) the laptop lacked when it backed up are not in it "
+                  f"either (a sync fetches them if the server has them)."))
+    safety = result.safety
     if safety is None:
         out(ctx.t("복원 전에는 데이터 파일이 없었습니다.", "There was no data file before."))
     elif ".damaged-" in safety.name:

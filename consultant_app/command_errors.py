@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from consultant_app.errors import AppError
+from consultant_app.errors import AppError, local_fault, short_text
 
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
@@ -36,8 +36,7 @@ def run_reporting_errors(run: Callable[[], int], *, lang: str, program: str, log
         if lines is None:
             log = _log_traceback(log_path, program)
             where = t(f" 자세한 내용: {log}", f" Details: {log}") if log else ""
-            lines = [t(f"예기치 않은 오류: {type(exc).__name__}: {exc}.{where}",
-                       f"Unexpected error: {type(exc).__name__}: {exc}.{where}")]
+            lines = [t(f"예기치 않은 오류: {short_text(exc)}.{where}", f"Unexpected error: {short_text(exc)}.{where}")]
         for line in lines:
             _err(line)
         return EXIT_ERROR
@@ -46,6 +45,9 @@ def run_reporting_errors(run: Callable[[], int], *, lang: str, program: str, log
 def _known(exc: BaseException, lang: str) -> list[str] | None:
     if isinstance(exc, AppError):
         return [exc.message(lang)]
+    fault = local_fault(exc)  # a read-only folder or a full disk, wrapped by SQLAlchemy or not
+    if fault is not None:
+        return [fault.message(lang)]
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
         ko = f"파일 작업에 실패했습니다: {where}{exc.strerror or exc}"

@@ -202,8 +202,8 @@ def _rename_first_company(data_dir: Path, name: str) -> str:
 def test_backup_change_restore_brings_the_data_back(demo_copy):
     backed_up = run_cli("backup", data_dir=demo_copy)
     assert backed_up.returncode == 0, backed_up.stderr
-    backup = Path(backed_up.stdout.strip().split(": ", 1)[1])
-    assert backup.is_file() and backup.parent == demo_copy / "backups"
+    backup = Path(backed_up.stdout.splitlines()[0].split(": ", 1)[1])
+    assert backup.is_file() and backup.parent == demo_copy / "backups" and backup.suffix == ".zip"
 
     old = _rename_first_company(demo_copy, "바뀐이름")
     assert sql(demo_copy, "SELECT count(*) FROM companies WHERE name = '바뀐이름'") == [(1,)]

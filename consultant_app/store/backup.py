@@ -1,26 +1,39 @@
-"""Consistent copies of the store file, taken with SQLite's online backup, and restoring one."""
+"""Consistent copies of the store file, taken with SQLite's online backup, and restoring one.
+
+Whole backups (the file and every attachment in one archive) are ``archive.py``; this module keeps the file-level
+copies migrations take before an upgrade, the names of both kinds and which one is the latest.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from consultant_app.errors import AppError
+from consultant_app.errors import AppError, local_fault
 
 AUTOMATIC_BACKUPS_KEPT = 20
 BACKUP_SUFFIX = ".sqlite3"
 MANUAL_PREFIX = "manual-"
+ARCHIVE_PREFIX = "consultant-backup-"  # archives: consultant-backup-<stamp>.zip, automatic ones ...-auto-<reason>.zip
+ARCHIVE_SUFFIX = ".zip"
+AUTOMATIC_MARK = "-auto-"
+DEVICE_ID_KEY = "device_id"  # the store's meta key (database.py reads it): which laptop changes come from
+RESTORED_FROM_KEY = "restored_from"  # meta: the device id and backup a restored store came from
 
 
 class StoreCorrupt(AppError):
     """The store file can't be read as a healthy database; it is left exactly as it is."""
 
     def __init__(self, path: Path, detail: str, backup: Path | None):
-        offer_ko = f" 최근 자동 백업: {backup} (consultant-app restore 로 복원)" if backup else " 백업이 없습니다."
-        offer_en = f" Latest automatic backup: {backup} (restore it with consultant-app restore)" if backup \
+        manual = backup is not None and backup_kind(backup.name) == "manual"
+        kind_ko, kind_en = ("직접", "manual") if manual else ("자동", "automatic")
+        offer_ko = f" 최근 {kind_ko} 백업: {backup} (consultant-app restore 로 복원)" if backup else " 백업이 없습니다."
+        offer_en = f" Latest {kind_en} backup: {backup} (restore it with consultant-app restore)" if backup \
             else " No backup exists."
         super().__init__(f"데이터 파일이 손상되었거나 읽을 수 없습니다: {path} ({detail}). 파일은 그대로 두었습니다.{offer_ko}",
                          f"The data file is corrupt or unreadable: {path} ({detail}). It was left untouched.{offer_en}")
@@ -39,17 +52,22 @@ def _read_only(path: Path) -> sqlite3.Connection:
 
 
 def integrity_problem(path: Path, *, full: bool = False) -> str | None:
-    """Check a database file read-only; None when healthy, else what SQLite reported."""
+    """Check a database file read-only; None when healthy, else what SQLite reported.
+
+    A disk that refuses (full, read-only, gone) raises a LocalFault instead: that file is not damaged, and calling
+    it so would send the user to restore a backup over healthy data.
+    """
     try:
         connection = _read_only(path)
+        try:
+            rows = connection.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()
+        finally:
+            connection.close()
     except sqlite3.Error as exc:
+        fault = local_fault(exc, path.parent)
+        if fault is not None:
+            raise fault from exc
         return str(exc)
-    try:
-        rows = connection.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()
-    except sqlite3.Error as exc:
-        return str(exc)
-    finally:
-        connection.close()
     result = "; ".join(str(r[0]) for r in rows[:5])
     return None if result == "ok" else result
 
@@ -115,21 +133,43 @@ class BackupInfo:
     @property
     def kind(self) -> str:
         """``manual``, ``before-restore``, ``before-upgrade`` or ``automatic``, read from the file's name."""
-        name = self.path.name
-        if name.startswith(MANUAL_PREFIX):
-            return "manual"
-        for reason in ("before-restore", "before-upgrade"):
-            if f"-{reason}" in name:
-                return reason
-        return "automatic"
+        return backup_kind(self.path.name)
+
+    @property
+    def is_archive(self) -> bool:
+        """A whole backup (database and attachments), not a copy of the database alone."""
+        return self.path.suffix == ARCHIVE_SUFFIX
+
+    @property
+    def reason(self) -> str:
+        """Why an automatic archive was made (``daily``, ``after-sync``, ``quit``), else ''."""
+        name = self.path.stem
+        return name.split(AUTOMATIC_MARK, 1)[1] if self.is_archive and AUTOMATIC_MARK in name else ""
+
+
+def backup_kind(name: str) -> str:
+    """``manual``, ``before-restore``, ``before-upgrade`` or ``automatic``, from a backup's file name."""
+    if name.startswith(MANUAL_PREFIX):
+        return "manual"
+    for reason in ("before-restore", "before-upgrade"):
+        if f"-{reason}" in name:
+            return reason
+    if name.startswith(ARCHIVE_PREFIX) and AUTOMATIC_MARK not in name:
+        return "manual"
+    return "automatic"
+
+
+def _backup_files(backups_dir: Path) -> list[Path]:
+    """Database copies and archives in ``backups_dir`` (partial ``.part`` files are neither)."""
+    if not backups_dir.is_dir():
+        return []
+    return [*backups_dir.glob(f"*{BACKUP_SUFFIX}"), *backups_dir.glob(f"{ARCHIVE_PREFIX}*{ARCHIVE_SUFFIX}")]
 
 
 def list_backups(backups_dir: Path) -> list[BackupInfo]:
-    """Every backup file in ``backups_dir``, newest first."""
-    if not backups_dir.is_dir():
-        return []
+    """Every backup file (database copies and archives) in ``backups_dir``, newest first."""
     found = []
-    for path in backups_dir.glob(f"*{BACKUP_SUFFIX}"):
+    for path in _backup_files(backups_dir):
         try:
             stat = path.stat()
         except OSError:  # removed meanwhile (rotation)
@@ -140,11 +180,9 @@ def list_backups(backups_dir: Path) -> list[BackupInfo]:
 
 
 def latest_backup(backups_dir: Path) -> Path | None:
-    """The newest backup file, if any."""
-    if not backups_dir.is_dir():
-        return None
-    candidates = [p for p in backups_dir.glob(f"*{BACKUP_SUFFIX}") if p.is_file()]
-    return max(candidates, key=lambda p: p.stat().st_mtime, default=None)
+    """The newest backup file (a database copy or an archive), if any."""
+    backups = list_backups(backups_dir)
+    return backups[0].path if backups else None
 
 
 def is_other_database(path: Path) -> bool:
@@ -162,14 +200,41 @@ def is_other_database(path: Path) -> bool:
     return "companies" not in tables
 
 
-def restore_file(backup: Path, target: Path, backups_dir: Path) -> Path | None:
-    """Replace ``target`` by ``backup`` after checking it; the current file is backed up first."""
-    if not backup.is_file():
-        raise AppError(f"백업 파일이 없습니다: {backup}", f"No such backup file: {backup}")
-    problem = integrity_problem(backup, full=True)
-    if problem:
-        raise AppError(f"백업 파일이 손상되어 복원하지 않았습니다: {backup} ({problem})",
-                       f"The backup file is damaged, nothing was restored: {backup} ({problem})")
+def device_id_of(path: Path) -> str | None:
+    """The device id a store file holds, read-only; None when there is no file or it cannot be read."""
+    if not path.is_file():
+        return None
+    try:
+        connection = _read_only(path)
+        try:
+            row = connection.execute("SELECT value FROM meta WHERE key = ?", (DEVICE_ID_KEY,)).fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def adopt_device_id(staged: Path, device_id: str | None, source: Path) -> str:
+    """Give a restored file this data folder's device id (a fresh one for a new folder); returns the id."""
+    # The id names the laptop the changes come from, not the data: a backup restored on a second laptop must not
+    # push under the first one's id while that one still works. What it was is kept as restored_from.
+    previous = device_id_of(staged)
+    chosen = device_id or str(uuid.uuid4())
+    note = json.dumps({"device_id": previous, "backup": source.name,
+                       "at": datetime.now().isoformat(timespec="seconds")})
+    connection = sqlite3.connect(staged)
+    try:
+        with connection:
+            connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (DEVICE_ID_KEY, chosen))
+            connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (RESTORED_FROM_KEY, note))
+    finally:
+        connection.close()
+    return chosen
+
+
+def swap_in(staged: Path, target: Path, backups_dir: Path) -> Path | None:
+    """Put a checked ``staged`` file in place of ``target``, keeping the current one first; returns where."""
     safety = None
     if target.exists() and integrity_problem(target) is None:
         safety = automatic_backup(target, backups_dir, "before-restore")
@@ -179,9 +244,25 @@ def restore_file(backup: Path, target: Path, backups_dir: Path) -> Path | None:
         os.replace(target, safety)
         if Path(f"{target}-wal").exists():
             os.replace(f"{target}-wal", f"{safety}-wal")
-    staged = target.with_name(target.name + ".restoring")
-    backup_file(backup, staged)
     for suffix in ("-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
     os.replace(staged, target)
     return safety
+
+
+def restore_file(backup: Path, target: Path, backups_dir: Path) -> Path | None:
+    """Replace ``target`` by ``backup`` after checking it; the current file is backed up first."""
+    if not backup.is_file():
+        raise AppError(f"백업 파일이 없습니다: {backup}", f"No such backup file: {backup}")
+    problem = integrity_problem(backup, full=True)
+    if problem:
+        raise AppError(f"백업 파일이 손상되어 복원하지 않았습니다: {backup} ({problem})",
+                       f"The backup file is damaged, nothing was restored: {backup} ({problem})")
+    staged = target.with_name(target.name + ".restoring")
+    try:
+        backup_file(backup, staged)
+        adopt_device_id(staged, device_id_of(target), backup)
+    except BaseException:
+        staged.unlink(missing_ok=True)  # nothing was replaced yet
+        raise
+    return swap_in(staged, target, backups_dir)

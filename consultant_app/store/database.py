@@ -15,14 +15,19 @@ from sqlmodel import Session, select
 from consultant_app.errors import AppError
 from consultant_app.paths import STORE_FILE_NAME
 from consultant_app.store import journal
-from consultant_app.store.backup import StoreCorrupt, automatic_backup, integrity_problem, latest_backup
+from consultant_app.store.backup import (
+    DEVICE_ID_KEY,
+    StoreCorrupt,
+    automatic_backup,
+    integrity_problem,
+    latest_backup,
+)
 from consultant_app.store.models import Meta, OfficeCatalogue, new_id
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-DEVICE_ID_KEY = "device_id"
 
 
 class StoreSession(Session):

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
+from shiboken6 import isValid
 
 from consultant_app import APP_NAME, ORG_NAME, __version__
-from consultant_app.errors import AppError
+from consultant_app.errors import AppError, error_text
+from consultant_app.ui.auto_backup import AutoBackup
 from consultant_app.ui.context import AppContext
 from consultant_app.ui.fonts import register_fonts
 from consultant_app.ui.i18n import install_translators, remove_translators, translate
@@ -22,6 +24,9 @@ from consultant_app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:  # SQLAlchemy is imported only once the window is on screen (start-up time)
     from consultant_app.store import Store
+    from consultant_app.store.restore import RestoreResult
+
+DAILY_BACKUP_DELAY_MS = 10_000  # the start-up archive waits for the first pages to load
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -45,6 +50,9 @@ class Controller(QObject):
         self.data_dir = Path(data_dir)
         self.settings = Settings(data_dir)
         self.tasks = TaskRunner(self)
+        self.auto_backup = AutoBackup(self.tasks, self.data_dir, self)
+        self.auto_backup.finished.connect(self._auto_backup_done)
+        self.auto_backup.failed.connect(self._auto_backup_failed)
         self._translators = install_translators(self.settings.language)
         self.window = self._build_window(self.settings.language)
 
@@ -53,7 +61,9 @@ class Controller(QObject):
         window = MainWindow(ctx)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.language_requested.connect(self.switch_language)
+        window.quitting.connect(self._quitting)
         ctx.restore_requested.connect(self.restore)
+        ctx.backup_wanted.connect(self.auto_backup.start)
         if self.store is not None:
             window.show_page(self.settings.last_page if self.settings.last_page else "companies")
         return window
@@ -67,7 +77,20 @@ class Controller(QObject):
         self.store = self.window.ctx.store = store
         self.window.refresh_status()
         self.window.show_page(self.settings.last_page or "companies")
+        QTimer.singleShot(DAILY_BACKUP_DELAY_MS, self.auto_backup, self.auto_backup.start_daily_if_due)
         return True
+
+    def _auto_backup_done(self, result: object) -> None:
+        if result is None or not isValid(self.window):  # nothing had changed, or the app is quitting
+            return
+        self.window.ctx.backups_changed.emit()
+        self.window.statusBar().showMessage(
+            translate("Controller", "자동 백업했습니다: %1").replace("%1", result.path.name), 10_000)
+
+    def _auto_backup_failed(self, error: BaseException) -> None:
+        if isValid(self.window):
+            text = error_text(error, self.window.ctx.lang, self.data_dir)
+            self.window.statusBar().showMessage(translate("Controller", "자동 백업하지 못했습니다: %1").replace("%1", text))
 
     def switch_language(self, lang: str) -> bool:
         """Show the window in ``lang``: asks about unsaved edits, then rebuilds it on the same page."""
@@ -91,10 +114,17 @@ class Controller(QObject):
 
     def restore(self, backup: str | Path) -> bool:
         """Replace the data file by ``backup``: close the store, restore in the background, reopen, rebuild."""
-        from consultant_app.store.backup import is_other_database, restore_file
+        from consultant_app.store.backup import is_other_database
+        from consultant_app.store.restore import is_archive, open_archive, restore_backup
 
         old, backup = self.window, Path(backup)
-        if is_other_database(backup):
+        if backup.is_file() and is_archive(backup):
+            try:  # its list and members, before the store closes; every digest is checked in the background
+                open_archive(backup)[0].close()
+            except AppError as exc:
+                QMessageBox.critical(old, translate("Controller", "복원 실패"), exc.message(old.ctx.lang))
+                return False
+        elif is_other_database(backup):
             QMessageBox.critical(old, translate("Controller", "복원 실패"),
                                  translate("Controller", "이 앱의 데이터 파일이 아니라서 복원하지 않았습니다: %1")
                                  .replace("%1", str(backup)))
@@ -112,13 +142,16 @@ class Controller(QObject):
         old.setEnabled(False)  # nothing may touch the store while it is closed
         closed.close()
 
-        def finish(safety: Path | None, error: BaseException | None) -> None:
-            self._reopen_after_restore(old, page, lang, closed, backup, safety, error)
+        def finish(result: RestoreResult | None, error: BaseException | None) -> None:
+            self._reopen_after_restore(old, page, lang, closed, backup, result.safety if result else None, error)
 
-        run_with_dialog(self.tasks, lambda _state: restore_file(backup, closed.path, closed.backups_dir),
-                        parent=old, title=translate("Controller", "복원"),
-                        label=translate("Controller", "백업에서 복원하는 중…"), cancellable=False,
-                        on_done=lambda safety: finish(safety, None), on_error=lambda exc: finish(None, exc))
+        def work(state) -> RestoreResult:
+            return restore_backup(backup, closed.data_dir, progress=state.report, cancelled=state.cancelled)
+
+        # Cancel works while the archive is being checked; once it is whole, the few renames go through.
+        run_with_dialog(self.tasks, work, parent=old, title=translate("Controller", "복원"),
+                        label=translate("Controller", "백업을 검사하고 복원하는 중…"), cancellable=True,
+                        on_done=lambda result: finish(result, None), on_error=lambda exc: finish(None, exc))
         return True
 
     def _reopen_after_restore(self, old: MainWindow, page: str, lang: str, closed: Store, backup: Path,
@@ -141,8 +174,14 @@ class Controller(QObject):
             self.window.statusBar().showMessage(done, 60_000)
             self.window.ctx.data_changed.emit()
         else:
-            detail = error.message(lang) if isinstance(error, AppError) else f"{type(error).__name__}: {error}"
-            QMessageBox.critical(self.window, translate("Controller", "복원 실패"), detail)
+            QMessageBox.critical(self.window, translate("Controller", "복원 실패"),
+                                 error_text(error, lang, closed.data_dir))
+
+    def _quitting(self) -> None:
+        """The user closes the window: the quit archive, while the pages still live (their loads may still end)."""
+        if self.store is not None:
+            self.window.setEnabled(False)  # no edits after the archive began
+            self.auto_backup.at_quit()
 
     def shutdown(self) -> None:
         self.tasks.wait()
@@ -157,9 +196,10 @@ def open_store_or_explain(data_dir: Path) -> Store | None:
 
     try:
         return Store.open(data_dir)
-    except AppError as exc:
+    except Exception as exc:  # noqa: BLE001 - a damaged file, a read-only folder, a full disk: said in words
         lang = Settings(data_dir).language
-        QMessageBox.critical(None, "데이터 파일 오류" if lang == "ko" else "Data file error", exc.message(lang))
+        QMessageBox.critical(None, "데이터 파일 오류" if lang == "ko" else "Data file error",
+                             error_text(exc, lang, Path(data_dir)))
         return None
 
 

@@ -21,6 +21,8 @@ class AppContext(QObject):
     engagement_selected = Signal(str)
     open_company_requested = Signal(str)  # show the company's workspace (empty id: a new company)
     restore_requested = Signal(str)  # replace the data file by this backup (the controller closes and reopens the store)
+    backup_wanted = Signal(str)  # an automatic archive for this reason (e.g. "after-sync"); the controller writes it
+    backups_changed = Signal()  # a backup was written or removed: the backup list and the status bar refresh
 
     def __init__(self, store: Store | None, settings: Settings, tasks: TaskRunner, lang: str,
                  parent: QObject | None = None):

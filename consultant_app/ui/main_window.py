@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
     """Navigation on the left, the current page on the right; pages are built when first shown."""
 
     language_requested = Signal(str)
+    quitting = Signal()  # the user closes the window (not a rebuild): emitted before it goes, pages still alive
 
     def __init__(self, ctx: AppContext):
         super().__init__()
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         ctx.data_changed.connect(self.refresh_status)
+        ctx.backups_changed.connect(self.refresh_status)
         ctx.open_company_requested.connect(self.open_company)
         self._restore_state()
         if ctx.store is not None:
@@ -259,7 +261,7 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         """The data file, the number of unsynced changes and the last backup."""
-        from consultant_app.store.backup import latest_backup
+        from consultant_app.store.archive import last_backup
         from consultant_app.store.queries import pending_changes
         from consultant_app.ui.i18n import format_number
 
@@ -268,15 +270,15 @@ class MainWindow(QMainWindow):
         with store.session() as session:
             pending = pending_changes(session=session)
         self.pending_label.setText(translate("MainWindow", "동기화 대기: %1건").replace("%1", format_number(pending)))
-        backup = latest_backup(store.backups_dir)
-        when = backup.stat().st_mtime if backup else None
-        if when:
-            from datetime import datetime
-
-            stamp = datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M")
-            self.backup_label.setText(translate("MainWindow", "마지막 백업: %1").replace("%1", stamp))
+        last = last_backup(store.data_dir)  # wherever it went: a manual backup may be on a USB stick
+        if last is not None:
+            kind = translate("MainWindow", "직접") if last.kind == "manual" else translate("MainWindow", "자동")
+            self.backup_label.setText(translate("MainWindow", "마지막 백업: %1 (%2)")
+                                      .replace("%1", last.at.strftime("%Y-%m-%d %H:%M")).replace("%2", kind))
+            self.backup_label.setToolTip(str(last.path))
         else:
             self.backup_label.setText(translate("MainWindow", "백업 없음"))
+            self.backup_label.setToolTip("")
 
     # -- state ---------------------------------------------------------------------------------------------
     def _restore_state(self) -> None:
@@ -306,8 +308,11 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if not getattr(self, "_close_confirmed", False) and not self.confirm_close():
+        quitting = not getattr(self, "_close_confirmed", False)
+        if quitting and not self.confirm_close():
             event.ignore()
             return
         self.save_state()
+        if quitting:
+            self.quitting.emit()
         event.accept()

@@ -43,6 +43,15 @@ class Settings:
     def export_folder(self, value: str) -> None:
         self._qs.setValue("preferences/export_folder", value)
 
+    @property
+    def backup_folder(self) -> str:
+        """Where the last manual backup went (a USB stick): the next folder dialog starts there."""
+        return str(self._qs.value("preferences/backup_folder", ""))
+
+    @backup_folder.setter
+    def backup_folder(self, value: str) -> None:
+        self._qs.setValue("preferences/backup_folder", value)
+
     # -- window state --------------------------------------------------------------------------------------
     def state(self, name: str) -> QByteArray | None:
         """Saved geometry or state of a window, splitter or header, by name."""

@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AutoBackup</name>
+    <message>
+        <source>끝내기 전에 데이터를 백업하는 중…</source>
+        <translation>Backing up your data before quitting…</translation>
+    </message>
+    <message>
+        <source>백업하지 않고 끝내기</source>
+        <translation>Quit without backing up</translation>
+    </message>
+    <message>
+        <source>자동 백업</source>
+        <translation>Automatic backup</translation>
+    </message>
+</context>
+<context>
     <name>CertificateTab</name>
     <message>
         <source>참여 정보·KPI 탭에서 빠진 값을 채우고 저장하면 이곳에 확인서 미리보기가 나타납니다.</source>
@@ -415,6 +430,14 @@
 <context>
     <name>Controller</name>
     <message>
+        <source>자동 백업했습니다: %1</source>
+        <translation>Backed up automatically: %1</translation>
+    </message>
+    <message>
+        <source>자동 백업하지 못했습니다: %1</source>
+        <translation>The automatic backup failed: %1</translation>
+    </message>
+    <message>
         <source>복원 실패</source>
         <translation>Restore failed</translation>
     </message>
@@ -431,8 +454,8 @@
         <translation>Restore once the running task has finished.</translation>
     </message>
     <message>
-        <source>백업에서 복원하는 중…</source>
-        <translation>Restoring from the backup…</translation>
+        <source>백업을 검사하고 복원하는 중…</source>
+        <translation>Checking the backup and restoring…</translation>
     </message>
     <message>
         <source>복원했습니다: %1 (복원 전 파일의 백업: %2)</source>
@@ -682,10 +705,6 @@ Open it now?</translation>
         <translation>Result</translation>
     </message>
     <message>
-        <source>지금 백업</source>
-        <translation>Back up now</translation>
-    </message>
-    <message>
         <source>선택한 백업으로 복원…</source>
         <translation>Restore selected…</translation>
     </message>
@@ -714,8 +733,12 @@ Open it now?</translation>
         <translation>Backup and restore</translation>
     </message>
     <message>
-        <source>복원하면 백업 이후의 변경은 사라집니다. 복원 전에 지금 파일을 자동으로 백업합니다.</source>
-        <translation>Restoring discards every change made after the backup. The current file is backed up automatically first.</translation>
+        <source>지금 백업…</source>
+        <translation>Back up now…</translation>
+    </message>
+    <message>
+        <source>지금 백업은 데이터 파일과 사진·문서를 한 파일(zip)로 고른 폴더(USB 등)에 저장합니다. 자동 백업은 매일, 동기화 후, 끝낼 때 backups 폴더에 합니다(최근 10개). 복원하면 백업 이후의 변경은 사라집니다. 복원 전에 백업을 모두 검사하고 지금 파일을 자동으로 백업합니다.</source>
+        <translation>Back up now writes the data file with its photos and documents as one file (zip) into a folder you choose (a USB stick). Automatic backups go to the backups folder daily, after a sync and when you quit (the last 10 are kept). Restoring loses the changes made since the backup; the backup is checked whole first and the current file is backed up automatically.</translation>
     </message>
     <message>
         <source>현재 자료: %1</source>
@@ -724,6 +747,26 @@ Open it now?</translation>
     <message>
         <source>직접 백업</source>
         <translation>Manual</translation>
+    </message>
+    <message>
+        <source>직접 백업 (데이터 파일만)</source>
+        <translation>Manual (data file only)</translation>
+    </message>
+    <message>
+        <source>매일</source>
+        <translation>daily</translation>
+    </message>
+    <message>
+        <source>동기화 후</source>
+        <translation>after a sync</translation>
+    </message>
+    <message>
+        <source>끝낼 때</source>
+        <translation>at quit</translation>
+    </message>
+    <message>
+        <source>자동 백업 (%1)</source>
+        <translation>Automatic (%1)</translation>
     </message>
     <message>
         <source>복원 전 자동 백업</source>
@@ -814,20 +857,36 @@ Open it now?</translation>
         <translation>%1: %2 rows</translation>
     </message>
     <message>
-        <source>백업하는 중…</source>
-        <translation>Backing up…</translation>
+        <source>백업을 저장할 폴더 (USB 등)</source>
+        <translation>Folder for the backup (e.g. a USB stick)</translation>
+    </message>
+    <message>
+        <source>백업하는 중: %1</source>
+        <translation>Backing up to %1</translation>
+    </message>
+    <message>
+        <source>백업 파일 (*.zip *.sqlite3);;모든 파일 (*)</source>
+        <translation>Backups (*.zip *.sqlite3);;All files (*)</translation>
     </message>
     <message>
         <source>백업했습니다: %1</source>
         <translation>Backed up to: %1</translation>
     </message>
     <message>
-        <source>복원할 백업</source>
-        <translation>Backup to restore</translation>
+        <source>데이터 파일과 첨부 파일 %1개, %2</source>
+        <translation>The data file and %1 attachment file(s), %2</translation>
     </message>
     <message>
-        <source>백업 파일 (*.sqlite3);;모든 파일 (*)</source>
-        <translation>Backup files (*.sqlite3);;All files (*)</translation>
+        <source>이 노트북에 아직 없는 첨부 파일 %1개는 들어 있지 않습니다 (동기화로 받은 뒤 다시 백업하세요).</source>
+        <translation>%1 attachment file(s) this laptop has not received yet are not in it (sync, then back up again).</translation>
+    </message>
+    <message>
+        <source>이미 손상된 첨부 파일 %1개는 표시해 두었고 복원하지 않습니다.</source>
+        <translation>%1 attachment file(s) were already damaged here; they are marked and will not be restored.</translation>
+    </message>
+    <message>
+        <source>복원할 백업</source>
+        <translation>Backup to restore</translation>
     </message>
     <message>
         <source>백업으로 복원</source>
@@ -1315,8 +1374,16 @@ The deletion is recorded when you save.</translation>
         <translation>Waiting to sync: %1</translation>
     </message>
     <message>
-        <source>마지막 백업: %1</source>
-        <translation>Last backup: %1</translation>
+        <source>직접</source>
+        <translation>manual</translation>
+    </message>
+    <message>
+        <source>자동</source>
+        <translation>automatic</translation>
+    </message>
+    <message>
+        <source>마지막 백업: %1 (%2)</source>
+        <translation>Last backup: %1 (%2)</translation>
     </message>
     <message>
         <source>백업 없음</source>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 from pathlib import Path
@@ -165,3 +166,21 @@ def test_kept_number_can_be_lowered(store, monkeypatch):
     for _ in range(4):
         automatic_backup(store.path, store.backups_dir, "test")
     assert len(list(store.backups_dir.glob("*.sqlite3"))) == 2
+
+
+def test_the_damaged_store_message_names_the_kind_of_the_latest_backup(store):
+    from consultant_app.store.archive import free_archive_path, write_archive
+    from consultant_app.store.backup import StoreCorrupt, manual_backup
+
+    _add_company(store, "1248100998", "대명정밀")
+    automatic = automatic_backup(store.path, store.backups_dir, "before-upgrade-0001")
+    offered = StoreCorrupt(store.path, "malformed", latest_backup(store.backups_dir))
+    assert offered.backup == automatic
+    assert "최근 자동 백업" in offered.message("ko") and "Latest automatic backup" in offered.message("en")
+    for newer, manual in enumerate((manual_backup(store.path, store.backups_dir),
+                                    write_archive(store.data_dir, free_archive_path(store.backups_dir)).path)):
+        os.utime(manual, (2_000_000_000 + newer, 2_000_000_000 + newer))  # the newest
+        offered = StoreCorrupt(store.path, "malformed", latest_backup(store.backups_dir))
+        assert offered.backup == manual
+        assert f"최근 직접 백업: {manual}" in offered.message("ko") and "자동" not in offered.message("ko")
+        assert f"Latest manual backup: {manual}" in offered.message("en")

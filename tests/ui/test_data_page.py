@@ -152,11 +152,24 @@ def test_export_then_reimport_changes_nothing(demo_store, page, qtbot, tmp_path,
     assert changed == []
 
 
-def test_back_up_now_creates_a_file_listed_on_the_page(page, store, qtbot):
-    with qtbot.waitSignal(page.ctx.data_changed, timeout=TIMEOUT):  # the status bar shows the latest backup
+def choose_folder(monkeypatch, folder) -> list[str]:
+    """The folder dialog answers ``folder``; returns where each dialog started."""
+    started = []
+
+    def ask(_parent, _title, start="", *_args, **_kwargs):
+        started.append(start)
+        return str(folder)
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(ask))
+    return started
+
+
+def test_back_up_now_creates_a_file_listed_on_the_page(page, store, qtbot, monkeypatch):
+    choose_folder(monkeypatch, store.backups_dir)
+    with qtbot.waitSignal(page.ctx.backups_changed, timeout=TIMEOUT):  # the status bar shows the latest backup
         qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, page)
-    [made] = list(store.backups_dir.glob("manual-*.sqlite3"))
+    [made] = list(store.backups_dir.glob("consultant-backup-*.zip"))
     assert page.backup_paths() == [made]
     assert page.backup_list.item(0, 1).text() == "직접 백업"
     assert page.backup_list.item(0, 3).text() == made.name
@@ -179,6 +192,7 @@ def test_restore_brings_back_the_data_of_the_backup(demo_store, controller, qtbo
     window = controller.window
     window.show_page("data")
     page = window.page("data")
+    choose_folder(monkeypatch, tmp_path / "usb")
     qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, page)
     backup = page.selected_backup()

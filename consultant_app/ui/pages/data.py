@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consultant_app.errors import AppError
+from consultant_app.errors import AppError, local_fault
 from consultant_app.io import ImportCancelled, ImportFailed, ImportResult
 from consultant_app.report_text import table_label
-from consultant_app.services.data_files import back_up_now, export_from_own_store, import_in_own_store, live_row_counts
+from consultant_app.services.data_files import export_from_own_store, import_in_own_store, live_row_counts
 from consultant_app.store.backup import BackupInfo, list_backups
 from consultant_app.ui.context import AppContext
 from consultant_app.ui.i18n import format_number, translate
@@ -113,7 +113,7 @@ class DataPage(Page):
         box.addWidget(self.problems, 1)
         box.addStretch(0)
 
-        self.backup_button = QPushButton(translate("DataPage", "지금 백업"))
+        self.backup_button = QPushButton(translate("DataPage", "지금 백업…"))
         self.backup_button.setObjectName("backup_now")
         self.backup_button.clicked.connect(lambda: self.backup_now())
         self.restore_button = QPushButton(translate("DataPage", "선택한 백업으로 복원…"))
@@ -139,7 +139,9 @@ class DataPage(Page):
         backup_box = QGroupBox(translate("DataPage", "백업·복원"))
         box = QVBoxLayout(backup_box)
         box.addWidget(_wrapped(translate(
-            "DataPage", "복원하면 백업 이후의 변경은 사라집니다. 복원 전에 지금 파일을 자동으로 백업합니다.")))
+            "DataPage", "지금 백업은 데이터 파일과 사진·문서를 한 파일(zip)로 고른 폴더(USB 등)에 저장합니다. 자동 백업은 "
+            "매일, 동기화 후, 끝낼 때 backups 폴더에 합니다(최근 10개). 복원하면 백업 이후의 변경은 사라집니다. "
+            "복원 전에 백업을 모두 검사하고 지금 파일을 자동으로 백업합니다.")))
         box.addLayout(self._row(self.backup_button, self.restore_button, self.open_backups_button))
         box.addWidget(self.backup_list, 1)
 
@@ -167,6 +169,7 @@ class DataPage(Page):
         layout.addWidget(self.splitter, 1)
 
         ctx.data_changed.connect(self.refresh_summary)
+        ctx.backups_changed.connect(self.refresh_backups)
         self.refresh_summary()
         self.refresh_backups()
 
@@ -194,8 +197,17 @@ class DataPage(Page):
         parts = " · ".join(f"{table_label(t, self.ctx.lang)} {format_number(n)}" for t, n in counts.items())
         self.data_summary.setText(translate("DataPage", "현재 자료: %1").replace("%1", parts))
 
+    def _backup_folders(self) -> list[Path]:
+        """The automatic backups' folder, and the folder the last manual backup went to (when it is there)."""
+        folders = [self.ctx.store.backups_dir]
+        chosen = self.ctx.settings.backup_folder
+        if chosen and Path(chosen).is_dir() and Path(chosen).resolve() != folders[0].resolve():
+            folders.append(Path(chosen))
+        return folders
+
     def refresh_backups(self) -> None:
-        backups = list_backups(self.ctx.store.backups_dir)
+        backups = sorted((b for folder in self._backup_folders() for b in list_backups(folder)),
+                         key=lambda b: (b.modified, b.path.name), reverse=True)
         self.backup_list.setRowCount(len(backups))
         for row, backup in enumerate(backups):
             when = QTableWidgetItem(backup.modified.strftime("%Y-%m-%d %H:%M"))
@@ -210,7 +222,12 @@ class DataPage(Page):
     @staticmethod
     def _backup_kind(backup: BackupInfo) -> str:
         if backup.kind == "manual":
-            return translate("DataPage", "직접 백업")
+            return translate("DataPage", "직접 백업") if backup.is_archive \
+                else translate("DataPage", "직접 백업 (데이터 파일만)")
+        if backup.is_archive:
+            reason = {"daily": translate("DataPage", "매일"), "after-sync": translate("DataPage", "동기화 후"),
+                      "quit": translate("DataPage", "끝낼 때")}.get(backup.reason, backup.reason)
+            return translate("DataPage", "자동 백업 (%1)").replace("%1", reason)
         if backup.kind == "before-restore":
             return translate("DataPage", "복원 전 자동 백업")
         if backup.kind == "before-upgrade":
@@ -316,8 +333,11 @@ class DataPage(Page):
             self._show_failure(error)
 
     def _show_failure(self, error: BaseException) -> None:
+        fault = None if isinstance(error, AppError) else local_fault(error, self.ctx.store.data_dir)
         if isinstance(error, AppError):
             text = error.message(self.ctx.lang)
+        elif fault is not None:  # a read-only folder, a full disk: what to do, not SQLAlchemy's statement
+            text = fault.message(self.ctx.lang)
         elif isinstance(error, OSError):
             text = translate("DataPage", "파일 작업에 실패했습니다: %1").replace(
                 "%1", f"{error.filename or ''} {error.strerror or error}".strip())
@@ -361,17 +381,43 @@ class DataPage(Page):
         self._show_result("\n".join(lines))
 
     # -- backup and restore ----------------------------------------------------------------------------------
-    def backup_now(self) -> TaskHandle | None:
-        """Copy the data file to a new manual backup in the backups folder."""
-        source, folder = self.ctx.store.path, self.ctx.store.backups_dir
-        return self._run(lambda _state: back_up_now(source, folder), label=translate("DataPage", "백업하는 중…"),
-                         on_done=self._backed_up, on_error=self._show_failure, cancellable=False)
+    def backup_now(self, folder: Path | None = None) -> TaskHandle | None:
+        """Write a whole backup (data file, photos, documents) into ``folder`` (None: ask, e.g. a USB stick)."""
+        if folder is None:
+            start = self.ctx.settings.backup_folder
+            if not (start and Path(start).is_dir()):
+                start = str(self.ctx.store.backups_dir)
+            chosen = QFileDialog.getExistingDirectory(
+                self, translate("DataPage", "백업을 저장할 폴더 (USB 등)"), start)
+            if not chosen:
+                return None
+            folder = Path(chosen)
+        folder, data_dir = Path(folder), self.ctx.store.data_dir
+        if folder.resolve() != self.ctx.store.backups_dir.resolve():
+            self.ctx.settings.backup_folder = str(folder)  # listed here, and where the next dialog starts
 
-    def _backed_up(self, destination: Path) -> None:
-        self._show_result(translate("DataPage", "백업했습니다: %1").replace("%1", str(destination)))
+        def work(state: TaskState):
+            from consultant_app.store.archive import free_archive_path, write_archive
+
+            return write_archive(data_dir, free_archive_path(folder), progress=state.report, cancelled=state.cancelled)
+
+        return self._run(work, label=translate("DataPage", "백업하는 중: %1").replace("%1", str(folder)),
+                         on_done=self._backed_up, on_error=self._show_failure, cancellable=True)
+
+    def _backed_up(self, result) -> None:
+        lines = [translate("DataPage", "백업했습니다: %1").replace("%1", str(result.path)),
+                 translate("DataPage", "데이터 파일과 첨부 파일 %1개, %2").replace("%1", format_number(result.files))
+                 .replace("%2", _size_text(result.size))]
+        if result.missing:
+            lines.append(translate("DataPage", "이 노트북에 아직 없는 첨부 파일 %1개는 들어 있지 않습니다 (동기화로 받은 뒤 "
+                                               "다시 백업하세요).").replace("%1", format_number(len(result.missing))))
+        if result.damaged:
+            lines.append(translate("DataPage", "이미 손상된 첨부 파일 %1개는 표시해 두었고 복원하지 않습니다.")
+                         .replace("%1", format_number(len(result.damaged))))
+        self._show_result("\n".join(lines), failed=bool(result.damaged))
         self.refresh_backups()
-        self._select_backup(destination)
-        self.ctx.data_changed.emit()  # the status bar shows the latest backup
+        self._select_backup(result.path)
+        self.ctx.backups_changed.emit()  # the status bar shows the latest backup
 
     def _select_backup(self, path: Path) -> None:
         for row, listed in enumerate(self.backup_paths()):
@@ -389,7 +435,7 @@ class DataPage(Page):
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(
                 self, translate("DataPage", "복원할 백업"), str(self.ctx.store.backups_dir),
-                translate("DataPage", "백업 파일 (*.sqlite3);;모든 파일 (*)"))
+                translate("DataPage", "백업 파일 (*.zip *.sqlite3);;모든 파일 (*)"))
             if not chosen:
                 return False
             path = Path(chosen)

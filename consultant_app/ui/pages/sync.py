@@ -381,6 +381,8 @@ class SyncPage(Page):
             lines.append(translate("SyncPage", "이 컴퓨터에는 OS 키링이 없어 로그인 토큰을 이 사용자만 읽을 수 있는 파일에 "
                                                "저장했습니다: %1").replace("%1", saved.where))
         self._settled(self._warned("\n".join(lines)))
+        if report.pushed or report.pulled:  # what went and what came is worth an archive; a no-op sync is not
+            self.ctx.backup_wanted.emit("after-sync")
 
     def _sync_failed(self, error: BaseException) -> None:
         from consultant_app.sync.client import NotLoggedIn
