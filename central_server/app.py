@@ -12,7 +12,7 @@ from central_server.auth import current_user
 from central_server.blobs import BlobStore
 from central_server.body_limit import BodyLimit
 from central_server.config import Settings
-from central_server.db import make_engine
+from central_server.db import make_engine, read_server_id
 from central_server.errors import install_handlers
 from central_server.issuing import signing_key
 from central_server.migrate import check_current
@@ -27,6 +27,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         check_current(engine)  # a worker on an old schema would fail request by request: refuse to start instead
+        app.state.server_id = read_server_id(engine)  # made once with the database, so every worker reports it
         verify_nobody("")  # computes the dummy hash now, so the first unknown-user login is not slower than others
         BlobStore(settings.attachments_dir, settings.max_attachment_bytes).sweep_partials()  # abandoned uploads
         try:

@@ -85,6 +85,15 @@ def serialize_writers(connection: Connection) -> None:
         connection.execute(select(counters.c.value).where(counters.c.name == SEQ_COUNTER).with_for_update())
 
 
+def read_server_id(engine: Engine) -> str:
+    """The id this database was made with: the server's identity, whatever address it is reached at."""
+    from central_server.schema import server_identity
+
+    with engine.connect() as connection:
+        return connection.execute(select(server_identity.c.id).order_by(server_identity.c.created_at)
+                                  .limit(1)).scalar_one()
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """A session on the app's engine for one request, closed after it."""
     with Session(request.app.state.engine) as session:

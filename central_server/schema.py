@@ -103,6 +103,15 @@ server_audit = Table(
 )
 
 
+# The server's id, made once with its database (migration c0005): laptops recognise their server by it, not by
+# the address they were given.
+server_identity = Table(
+    "server_identity", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+
 def database_metadata() -> MetaData:
     """The whole server database: copies of the laptop's synced tables plus the server's own (for Alembic)."""
     from consultant_app.store.models import PULLED_TABLES

@@ -35,6 +35,11 @@ class LoginResponse(BaseModel):
     token: str
     expires_at: datetime
     user: UserPublic
+    server_id: str  # the server's identity, whatever address it was reached at
+
+
+class Me(UserPublic):
+    server_id: str
 
 
 def client_address(request: Request) -> str:
@@ -47,7 +52,8 @@ def post_login(body: LoginRequest, request: Request) -> LoginResponse:
     """A bearer token for the user name and password, or 401 / 429."""
     done = login(request.app.state.engine, request.app.state.settings, username=body.username,
                  password=body.password, address=client_address(request))
-    return LoginResponse(token=done.token, expires_at=done.expires_at, user=UserPublic.of(done.user))
+    return LoginResponse(token=done.token, expires_at=done.expires_at, user=UserPublic.of(done.user),
+                         server_id=request.app.state.server_id)
 
 
 @router.post("/logout", status_code=204)
@@ -59,6 +65,6 @@ def post_logout(user: CurrentUser, request: Request) -> Response:
 
 
 @router.get("/me")
-def get_me(user: CurrentUser) -> UserPublic:
-    """Who the token belongs to."""
-    return UserPublic.of(user)
+def get_me(user: CurrentUser, request: Request) -> Me:
+    """Who the token belongs to, and which server this is."""
+    return Me(**UserPublic.of(user).model_dump(), server_id=request.app.state.server_id)

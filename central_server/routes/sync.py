@@ -31,7 +31,7 @@ def push(batch: PushRequest, request: Request, user: CurrentUser) -> PushRespons
         serialize_writers(connection)  # a retried push beside its first attempt sees that attempt's receipts
         shared = open_batch(connection, user, batch.ops, blobs=blobs)
         receipts = [apply_op(connection, user, batch.device_id, op, shared) for op in batch.ops]
-    return PushResponse(receipts=receipts)
+    return PushResponse(receipts=receipts, server_id=request.app.state.server_id)
 
 
 @router.get("/pull", response_model=PullPage)
@@ -60,5 +60,6 @@ def pull(request: Request, user: CurrentUser, after: Annotated[int, Query(ge=0, 
             for entity, row_id, seq in listed if (entity, row_id) in rows]
     cursor = listed[-1][2] if listed else after
     # Serialized once here: the rows are the server's own, so FastAPI's second validation of them is skipped.
-    return Response(PullPage.model_construct(rows=page, cursor=cursor, more=len(listed) == limit).model_dump_json(),
+    return Response(PullPage.model_construct(rows=page, cursor=cursor, more=len(listed) == limit,
+                                             server_id=request.app.state.server_id).model_dump_json(),
                     media_type="application/json")

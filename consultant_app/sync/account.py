@@ -1,8 +1,11 @@
 """One sync of a data folder as one account, for the command line and the sync page alike.
 
 The data folder remembers the account its changes belong to: another consultant cannot sync it while the first
-one's changes still wait (they would go up under the wrong name, or be dropped). The login token is kept for
-the next time; a token the server no longer accepts is forgotten.
+one's changes still wait (they would go up under the wrong name, or be dropped). It recognises its server by the
+id the server reports (``GET /health``, the login, every sync answer), not by the address typed: the same server
+at a new address (http to https, an IP to a name, a proxy) syncs on and the new address is remembered; another
+server is refused, since the folder's records, versions and cursor are its own server's. The login token is kept
+for the next time (per address); a token the server no longer accepts is forgotten.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from consultant_app.sync.local import WAITING
 LAST_AT_KEY = "sync.last_at"  # when this data folder last synced whole (UTC, ISO)
 SERVER_KEY = "sync.server"  # the server and user of that sync, so the sync page can offer them again
 USER_KEY = "sync.user"
+SERVER_ID_KEY = "sync.server_id"  # the id of the server this folder's records, versions and cursor belong to
 
 
 class AccountInUse(AppError):
@@ -43,6 +47,19 @@ class AccountInUse(AppError):
                          f"This data folder holds {waiting:,} change(s) of {owner} not yet synced. "
                          f"Sync them with that account first, or use another data folder (--data-dir). "
                          f"Nothing was changed.")
+
+
+class OtherServer(AppError):
+    """The address answers as another server than the one this data folder syncs with."""
+
+    def __init__(self, server: str, server_id: str, known_server: str, known_id: str):
+        super().__init__(f"{server}은(는) 이 데이터 폴더가 동기화해 온 중앙 서버가 아닙니다 (서버 ID {server_id}; 이 폴더의 서버는 "
+                         f"{known_id}, 마지막 주소 {known_server}). 이 폴더의 기록과 버전은 그 서버의 것이라 섞을 수 없습니다. "
+                         f"이 서버와 동기화하려면 다른 데이터 폴더(--data-dir)를 쓰세요. 아무것도 바꾸지 않았습니다.",
+                         f"{server} is not the central server this data folder syncs with (server id {server_id}; "
+                         f"this folder's server is {known_id}, last reached at {known_server}). The folder's records "
+                         f"and versions are that server's and cannot be mixed with another's. To sync with this "
+                         f"server, use another data folder (--data-dir). Nothing was changed.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,13 +118,36 @@ def _set_meta(store: Store, values: dict[str, str]) -> None:
             session.merge(Meta(key=key, value=value))
 
 
-def _check_owner(store: Store, account: str) -> None:
+def _check_server(store: Store, server: str, server_id: str | None) -> bool:
+    """Whether ``server`` is the server this folder syncs with (False: it may be; the folder or the server is
+    from before the ids, and only the address tells); OtherServer when its id says it is another."""
+    known_id = store.meta(SERVER_ID_KEY)
+    bound = store.meta(credentials.ACCOUNT_KEY) or ""
+    known_server = bound.rpartition("|")[0] or (store.meta(SERVER_KEY) or "")
+    if known_id and server_id:
+        if server_id != known_id:
+            raise OtherServer(server, server_id, known_server, known_id)
+        return True
+    return bool(known_server) and known_server == server
+
+
+def _check_owner(store: Store, server: str, server_id: str | None, user: str) -> None:
     bound = store.meta(credentials.ACCOUNT_KEY)
-    if bound and bound != account:
-        waiting = waiting_count(store)
-        if waiting:
-            # Never push one consultant's changes as another, never drop them: the first must sync them.
-            raise AccountInUse(bound.split("|")[-1], waiting)
+    if not bound:
+        return
+    same_server = _check_server(store, server, server_id)
+    owner = bound.rpartition("|")[2]
+    if same_server and owner == user:
+        return  # the same account, at whatever address the server is reached now
+    waiting = waiting_count(store)
+    if waiting:
+        # Never push one consultant's changes as another, never drop them: the first must sync them.
+        raise AccountInUse(owner, waiting)
+
+
+def _bound(account: str, server_id: str | None) -> dict[str, str]:
+    """The meta values that bind the folder to this account and its server."""
+    return {credentials.ACCOUNT_KEY: account, **({SERVER_ID_KEY: server_id} if server_id else {})}
 
 
 def sync_account(store: Store, *, server: str, user: str, password: Callable[[], str] | None = None,
@@ -118,14 +158,13 @@ def sync_account(store: Store, *, server: str, user: str, password: Callable[[],
 
     Returns the report and where a new token went (None when a kept one was used). NotLoggedIn when there is no
     token and no ``password``, or the server refuses the token (then it is forgotten); AccountInUse when another
-    account's changes wait here.
+    account's changes wait here; OtherServer when the server's id is not this folder's server's.
     """
     server = server.strip().rstrip("/")
     user = user.strip()
     if not server or not user:
         raise AppError("서버 주소와 사용자 이름을 입력하세요.", "Enter the server's address and your user name.")
     account = credentials.account(server, user)
-    _check_owner(store, account)
     token = credentials.load_token(store.data_dir, server, user)
     saved = None
     bound = False
@@ -134,12 +173,14 @@ def sync_account(store: Store, *, server: str, user: str, password: Callable[[],
         nonlocal bound
         if not bound:
             # The server has accepted this account's token: from now on the folder's waiting changes are its own.
-            _set_meta(store, {credentials.ACCOUNT_KEY: account})
+            _set_meta(store, _bound(account, client.server_id))
             bound = True
         if progress is not None:
             progress(phase, done, total)
 
     with CentralClient(server, token, transport=transport) as client:
+        # Which server this is, asked before any login or change is sent (no token needed).
+        _check_owner(store, server, client.identify(), user)
         if token is None:
             if password is None:
                 raise NotLoggedIn()
@@ -152,7 +193,7 @@ def sync_account(store: Store, *, server: str, user: str, password: Callable[[],
         except NotLoggedIn:
             credentials.forget_token(store.data_dir, server, user)
             raise
-    _set_meta(store, {credentials.ACCOUNT_KEY: account, LAST_AT_KEY: utc_now().isoformat(),
+    _set_meta(store, {**_bound(account, client.server_id), LAST_AT_KEY: utc_now().isoformat(),
                       SERVER_KEY: server, USER_KEY: user})
     return report, saved
 
@@ -175,6 +216,7 @@ def issue_with_kept_login(store: Store, engagement_id: str, *, correct: bool = F
     server, user, token = kept
     try:
         with CentralClient(server, token, transport=transport) as client:
+            _check_server(store, server, client.identify())
             certificate, _report = issue_certificate(store, client, engagement_id, correct=correct)
     except NotLoggedIn:
         credentials.forget_token(store.data_dir, server, user)  # as a sync does: the next one asks for the password

@@ -53,6 +53,16 @@ class LoginRefused(NotLoggedIn):
     lead = ("", "")
 
 
+class ServerChanged(SyncFailed):
+    """The address answered as another server midway (another server id than it first reported)."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__(f"{base_url}의 서버가 동기화 도중 다른 서버(다른 서버 ID)로 바뀌었습니다. 주소와 프록시 설정을 확인하세요. "
+                         "이미 보내거나 받은 자료는 그대로입니다.",
+                         f"The server at {base_url} turned into another server (another server id) during the sync. "
+                         "Check the address and the proxy. What was already sent or received is kept.")
+
+
 class SyncCancelled(SyncFailed):
     def __init__(self) -> None:
         super().__init__("동기화를 취소했습니다. 이미 보내거나 받은 자료는 그대로이며, 다음에 이어서 합니다.",
@@ -110,6 +120,7 @@ class CentralClient:
         self.retries = retries
         self.backoff = backoff
         self.retried = 0
+        self.server_id: str | None = None  # the server's identity, from its first answer that reports it
         self._http = httpx.Client(base_url=self.base_url, timeout=TIMEOUT, transport=transport)
 
     def close(self) -> None:
@@ -164,6 +175,24 @@ class CentralClient:
             self._check(response, accept)
             yield response
 
+    def _same_server(self, server_id: object) -> None:
+        """Keep the first server id reported; ServerChanged when a later answer reports another."""
+        if not isinstance(server_id, str) or not server_id:
+            return  # a server older than the ids reports none
+        if self.server_id is None:
+            self.server_id = server_id
+        elif server_id != self.server_id:
+            raise ServerChanged(self.base_url)
+
+    def identify(self) -> str | None:
+        """The server's id (``GET /health``, no login needed); None from a server older than the ids."""
+        response = self.request("GET", "/health")
+        try:
+            self._same_server(response.json().get("server_id"))
+        except (ValueError, AttributeError):
+            pass  # not the office's JSON: the calls that follow will say what is wrong
+        return self.server_id
+
     def login(self, username: str, password: str) -> str:
         """Log in; keeps and returns the token."""
         self.token = None
@@ -171,17 +200,23 @@ class CentralClient:
             response = self.request("POST", "/auth/login", json={"username": username, "password": password})
         except NotLoggedIn as exc:
             raise LoginRefused(exc.detail) from None
-        self.token = response.json()["token"]
+        answer = response.json()
+        self._same_server(answer.get("server_id"))
+        self.token = answer["token"]
         return self.token
 
     def push(self, batch: PushRequest) -> PushResponse:
         response = self.request("POST", "/sync/push", content=batch.model_dump_json(),
                                 headers={"Content-Type": "application/json"})
-        return PushResponse.model_validate_json(response.content)
+        answer = PushResponse.model_validate_json(response.content)
+        self._same_server(answer.server_id)
+        return answer
 
     def pull(self, after: int, limit: int = PULL_PAGE) -> PullPage:
-        return PullPage.model_validate_json(self.request("GET", "/sync/pull",
+        page = PullPage.model_validate_json(self.request("GET", "/sync/pull",
                                                          params={"after": after, "limit": limit}).content)
+        self._same_server(page.server_id)
+        return page
 
 
 def _pages(client: CentralClient, after: int) -> Iterator[PullPage]:

@@ -72,6 +72,7 @@ class Receipt(BaseModel):
 
 class PushResponse(BaseModel):
     receipts: list[Receipt]
+    server_id: str | None = None  # the server's identity (None from a server older than the ids)
 
 
 class PulledRow(BaseModel):
@@ -88,6 +89,7 @@ class PullPage(BaseModel):
     rows: list[PulledRow]
     cursor: int
     more: bool
+    server_id: str | None = None  # the server's identity (None from a server older than the ids)
 
 
 def user_fields(entity: str) -> frozenset[str]:

@@ -21,7 +21,7 @@ def test_login_returns_a_token_its_expiry_and_the_user(live):
         response = live.login(client, "kim")
         assert response.status_code == 200
         body = response.json()
-        assert set(body) == {"token", "expires_at", "user"}
+        assert set(body) == {"token", "expires_at", "user", "server_id"}  # the server's id: tests/server/test_server_identity.py
         assert body["user"] == {"username": "kim", "display_name": "김철수", "role": "consultant"}
         assert len(body["token"]) >= 43  # token_urlsafe(32)
         me = client.get("/auth/me", headers={"Authorization": f"Bearer {body['token']}"})
