@@ -16,7 +16,7 @@ from central_server.config import Settings
 from central_server.db import write_transaction
 from central_server.errors import ApiError
 from central_server.limits import check_limits, forget_attempt, record_attempt
-from central_server.passwords import needs_rehash, hash_password, verify_nobody, verify_password
+from central_server.passwords import hash_password, needs_rehash, verify_nobody, verify_password
 from central_server.schema import tokens, users
 from central_server.users import User, find_user
 from consultant_app.store.models import new_id, utc_now

@@ -13,8 +13,8 @@ import hashlib
 import os
 import re
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 from central_server.files import open_private, private_dir
 

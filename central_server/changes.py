@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from functools import lru_cache
-from typing import Iterable
+from collections.abc import Iterable
+from functools import cache
 
 from sqlalchemy import bindparam, null, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -37,7 +37,7 @@ def advance_sequence(connection: Connection, count: int) -> int:
     return last
 
 
-@lru_cache(maxsize=None)
+@cache
 def _company_select(entity: str):
     """SELECT row id, the company it belongs to (itself, its engagement's company, or NULL for sponsors), for
     the row ids bound to ``ids``."""
@@ -54,13 +54,13 @@ def _company_select(entity: str):
     return select(table.c.id, null()).where(ids)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _version_up(entity: str):
     table = SYNCED_TABLES[entity].__table__
     return update(table).where(table.c.id == bindparam("_id")).values(version=table.c.version + 1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _upsert_row_meta(dialect_name: str):
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     statement = dialect.insert(row_meta)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from central_server import SERVER_NAME, __version__
 from central_server.commands import COMMANDS, Context

@@ -7,10 +7,10 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import Engine
 
@@ -66,7 +66,7 @@ def _actor() -> str:
     """Who runs an office command, for the server's audit."""
     try:
         return f"cli:{getpass.getuser()}"
-    except Exception:  # no login name in some service environments
+    except Exception:  # noqa: BLE001 - no login name in some service environments
         return "cli"
 
 

@@ -27,7 +27,7 @@ from central_server.schema import counters
 from consultant_app.domain.certificate import Issued, NotEligible, build_certificate
 from consultant_app.domain.kpi import KpiCatalogue
 from consultant_app.services.certificates import certificate_sources, not_eligible_message
-from consultant_app.store.models import IssuedCertificate, SYNCED_TABLES, new_id, utc_now
+from consultant_app.store.models import SYNCED_TABLES, IssuedCertificate, new_id, utc_now
 from consultant_app.sync.signing import SignedFacts, certified_facts, sign_facts
 
 KEY_FILE = "signing-key.pem"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -50,7 +50,7 @@ def check_shared(user: User, entity: str, current: dict | None, writes: dict, co
                        "admin. Create a new sponsor, or point the company at another one.")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _exists(entity: str):
     table = SYNCED_TABLES[entity].__table__
     return select(table.c.id).where(table.c.id == bindparam("id"))
@@ -72,7 +72,7 @@ def check_references(connection: Connection, visible: Visible, writes: dict[str,
             raise Rejected(*PARENT_NOT_FOUND)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _company_by_number():
     companies = SYNCED_TABLES["companies"].__table__
     return select(companies.c.id).where(companies.c.business_no == bindparam("number"),

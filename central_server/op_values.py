@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import BigInteger, Column
@@ -51,13 +51,13 @@ def shown(text: str, limit: int = 40) -> str:
         ("…" if len(text) > limit else "")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _columns(entity: str) -> dict[str, tuple[Column, type]]:
     """Each user field's column and the Python type it holds, worked out once per table."""
     return {column.name: (column, _python_type(column.type)) for column in SYNCED_TABLES[entity].__table__.columns}
 
 
-@lru_cache(maxsize=None)
+@cache
 def required_fields(entity: str) -> tuple[str, ...]:
     """The user fields a stored row must hold a value in (NOT NULL columns)."""
     return tuple(name for name, (column, _) in _columns(entity).items()

@@ -17,7 +17,7 @@ For each op, in its own savepoint so one bad op never undoes or blocks the other
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -54,13 +54,13 @@ NOT_FOUND = ("not_found", "서버에 없는 기록이거나 볼 수 없는 기�
 
 
 # Built once per table, with bound parameters: a push runs them op by op.
-@lru_cache(maxsize=None)
+@cache
 def _select_row(entity: str):
     table = SYNCED_TABLES[entity].__table__
     return select(table).where(table.c.id == bindparam("id"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _insert_row(entity: str):
     return insert(SYNCED_TABLES[entity].__table__)
 

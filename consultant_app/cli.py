@@ -11,11 +11,11 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 from consultant_app import APP_NAME, __version__
 from consultant_app.domain.validation import ValidationFailed

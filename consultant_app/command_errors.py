@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from consultant_app.errors import AppError, local_fault, short_text
 

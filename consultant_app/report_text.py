@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from consultant_app.domain.aggregates import ReportFilter
 from consultant_app.domain.codes import Capability, label

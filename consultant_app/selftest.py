@@ -217,13 +217,13 @@ class Run:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 if self.path.startswith("/public-key.pem"):
                     self._send(pem, "application/x-pem-file")
                 else:
                     self._send(b'{"rows": [], "cursor": 0, "more": false}')
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 ops = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["ops"]
                 self._send(json.dumps({"receipts": [{"op_id": op["op_id"], "status": "applied", "version": 1}
                                                     for op in ops]}).encode())

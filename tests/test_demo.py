@@ -26,8 +26,8 @@ from consultant_app.store.models import (
     Company,
     Engagement,
     KpiMeasurement,
-    Outcome,
     OutboxOp,
+    Outcome,
     SurveyResponse,
     Visit,
 )

@@ -76,7 +76,7 @@ def _exec_spec(workpath: Path) -> dict:
     try:
         from PyInstaller.utils.hooks.qt import QtLibraryInfo
     except ImportError:  # the build extra is not installed: the spec skips its plugin filter
-        QtLibraryInfo = None
+        QtLibraryInfo = None  # noqa: N806 - the class's name, or None
     original = QtLibraryInfo.collect_plugins if QtLibraryInfo else None
     code = compile(SPEC.read_text(encoding="utf-8"), str(SPEC), "exec")
     try:

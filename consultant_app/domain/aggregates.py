@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from statistics import fmean
-from typing import Any, Iterable
+from typing import Any
 
 from consultant_app.domain.codes import Capability
 from consultant_app.domain.kpi import KpiCatalogue

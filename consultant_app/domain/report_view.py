@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable
 
 from consultant_app.domain.aggregates import ProgrammeReport, ReportFilter, programme_report
 from consultant_app.domain.kpi import KpiCatalogue

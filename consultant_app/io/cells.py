@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from consultant_app.domain.codes import parse_code
 from consultant_app.domain.kpi import KpiCatalogue

@@ -7,8 +7,9 @@ one ``parse_code`` (or the KPI catalogue) turns back into its code.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, Callable
+from typing import Any
 
 from consultant_app.domain.codes import KOREAN
 from consultant_app.domain.kpi import KpiCatalogue

@@ -26,9 +26,9 @@ Rules this module keeps:
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 from sqlalchemy.exc import IntegrityError
 

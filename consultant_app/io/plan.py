@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
-from sqlalchemy import Date, bindparam, column, func, insert, select, table as table_clause, update
+from sqlalchemy import Date, bindparam, column, func, insert, select, update
+from sqlalchemy import table as table_clause
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import TableClause
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from consultant_app.domain.kpi import KpiCatalogue
 from consultant_app.domain.messages import field_name

@@ -7,8 +7,9 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator, Sequence
+from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
 

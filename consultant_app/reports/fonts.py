@@ -33,7 +33,7 @@ def register_fonts() -> str:
     from reportlab.graphics import shapes
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont, TTFError
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
     from reportlab.platypus.tables import CellStyle
 
     for name, file_name in FONT_FILES.items():

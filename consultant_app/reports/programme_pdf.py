@@ -6,8 +6,8 @@ Its size depends on the number of programme years and sponsors, never on the num
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from io import BytesIO
-from typing import Callable, Sequence
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart

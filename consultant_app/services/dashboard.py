@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import fmean
-from typing import Callable, Sequence
 
 from consultant_app.domain.aggregates import ProgrammeReport, ReportFilter, programme_report
 from consultant_app.domain.kpi import KpiCatalogue, default_catalogue

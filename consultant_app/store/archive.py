@@ -16,10 +16,10 @@ import sqlite3
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from consultant_app import __version__
 from consultant_app.errors import AppError
@@ -206,7 +206,7 @@ def write_archive(data_dir: Path, destination: Path, *, reason: str | None = Non
                 missing = sorted(facts.referenced - present)
                 manifest = {
                     "format": FORMAT, "format_version": FORMAT_VERSION, "app_version": __version__,
-                    "created_at": when.astimezone(timezone.utc).isoformat(timespec="seconds"),
+                    "created_at": when.astimezone(UTC).isoformat(timespec="seconds"),
                     "kind": "automatic" if reason else "manual", "reason": reason or "manual",
                     "schema_revision": facts.revision, "device_id": facts.device_id,
                     "database": DATABASE_MEMBER, "files": entries, "missing_attachments": missing,

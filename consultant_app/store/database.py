@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import getpass
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from sqlalchemy import URL, Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
@@ -245,5 +246,5 @@ class Store:
 def _login_name() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no login name in some service environments
+    except Exception:  # noqa: BLE001 - no login name in some service environments
         return "unknown"

@@ -14,8 +14,8 @@ from consultant_app.store.models import (
     Company,
     Engagement,
     KpiMeasurement,
-    Outcome,
     OutboxOp,
+    Outcome,
     Sponsor,
     SurveyResponse,
 )

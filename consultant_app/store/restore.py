@@ -104,7 +104,7 @@ def read_manifest(archive: Path, opened: zipfile.ZipFile) -> dict:
     try:
         manifest = json.loads(opened.read(MANIFEST_NAME))
     except (ValueError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise refuse(f"목록({MANIFEST_NAME})을 읽을 수 없습니다 ({exc})", f"its {MANIFEST_NAME} cannot be read ({exc})")
+        raise refuse(f"목록({MANIFEST_NAME})을 읽을 수 없습니다 ({exc})", f"its {MANIFEST_NAME} cannot be read ({exc})") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise refuse("이 앱의 백업이 아닙니다", "it is not a backup of this app")
     version = manifest.get("format_version")

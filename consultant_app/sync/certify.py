@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from consultant_app.errors import AppError
 from consultant_app.store.database import Store
-from consultant_app.store.models import Engagement, KpiMeasurement, Outcome, OutboxOp, Company, new_id
+from consultant_app.store.models import Company, Engagement, KpiMeasurement, OutboxOp, Outcome, new_id
 from consultant_app.sync.client import CentralClient, SyncReport, sync
 from consultant_app.sync.local import WAITING, record_receipts
 from consultant_app.sync.wire import Op, Receipt

@@ -10,7 +10,7 @@ is a conflict with both values, for a person to settle on the sync page. Nothing
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, delete, insert, select, update
@@ -23,7 +23,7 @@ from consultant_app.sync.wire import to_wire
 REFUSED_FOR_PARENT = ("parent_not_found", "no_parent", "not_found")
 
 
-@lru_cache(maxsize=None)
+@cache
 def live_key(entity: str) -> tuple[str, ...]:
     """The columns no two live rows of ``entity`` may share (its partial unique index), or ()."""
     for index in SYNCED_TABLES[entity].__table__.indexes:
@@ -32,7 +32,7 @@ def live_key(entity: str) -> tuple[str, ...]:
     return ()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _children(entity: str) -> tuple[tuple[str, str], ...]:
     """(child entity, column) for every foreign key pointing at ``entity``."""
     target = SYNCED_TABLES[entity].__table__

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -118,7 +118,7 @@ def from_wire(entity: str, values: dict[str, Any]) -> dict[str, Any]:
     return decoded
 
 
-@lru_cache(maxsize=None)
+@cache
 def _column_kinds(entity: str) -> dict[str, type]:
     """Each column's Python type, worked out once per table (a pull decodes thousands of rows)."""
     return {column.name: _python_type(column.type) for column in PULLED_TABLES[entity].__table__.columns}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QGridLayout, QVBoxLayout, QWidget

@@ -6,7 +6,7 @@ PDFium is not thread-safe: every use goes through one lock, so a preview and a p
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QRectF, QSizeF, Qt
 from PySide6.QtGui import QImage, QPainter

@@ -7,11 +7,12 @@ so a page deleted while its task runs (the window rebuilt for a language switch)
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from shiboken6 import isValid
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QProgressDialog, QPushButton, QWidget
+from shiboken6 import isValid
 
 from consultant_app.ui.i18n import format_number, translate
 from consultant_app.ui.tasks import TaskHandle, TaskRunner, TaskState

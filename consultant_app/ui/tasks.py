@@ -8,7 +8,8 @@ Its return value or its exception comes back to the GUI thread through signals, 
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 

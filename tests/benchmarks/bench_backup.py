@@ -13,8 +13,8 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from consultant_app.demo import load_demo
 from consultant_app.store import Store

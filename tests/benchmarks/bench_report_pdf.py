@@ -5,10 +5,10 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from io import BytesIO
 from pathlib import Path
-from typing import Callable
 
 from consultant_app.domain.kpi import default_catalogue
 from consultant_app.domain.report_view import build_report_view

@@ -11,8 +11,8 @@ from consultant_app.domain.kpi import default_catalogue
 from consultant_app.domain.validation import Rule
 from consultant_app.io.cells import (
     CellError,
-    codes_parser,
     code_parser,
+    codes_parser,
     format_text,
     integer_parser,
     kpi_parser,

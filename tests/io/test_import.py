@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from sqlmodel import select
+
 from consultant_app.io import import_path
 from consultant_app.store.models import Company, Engagement, KpiMeasurement, Outcome, Sponsor, SurveyResponse
-from sqlmodel import select
 from tests.io.sample import A, B, counts, dashed, query, sample, write_csvs
 
 

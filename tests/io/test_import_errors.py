@@ -6,7 +6,7 @@ import pytest
 
 from consultant_app.domain.validation import Rule
 from consultant_app.io import ImportFailed, import_path
-from tests.io.sample import A, C, counts, dashed, query, sample, set_cell, wrong_check_digit, write_csvs
+from tests.io.sample import A, C, counts, dashed, query, sample, set_cell, write_csvs, wrong_check_digit
 
 
 def _drop_column(sheets, sheet, column):

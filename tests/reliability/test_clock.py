@@ -7,7 +7,7 @@ import dataclasses
 import json
 import random
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 from sqlalchemy import select
@@ -50,7 +50,7 @@ def _local_times(store) -> list[datetime]:
 
 
 def _near(moment: datetime, expected: datetime) -> bool:
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return abs(moment - expected) < timedelta(hours=1)
 
 

@@ -38,7 +38,7 @@ class Recorder(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    do_GET = do_PUT = do_POST = _handle
+    do_GET = do_PUT = do_POST = _handle  # noqa: N815 - http.server's names
 
     def log_message(self, *_args) -> None:
         pass

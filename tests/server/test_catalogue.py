@@ -8,8 +8,8 @@ import central_server.catalogue
 from consultant_app.domain.kpi import default_catalogue, install_catalogue
 from consultant_app.paths import resource_path
 from consultant_app.services.kpis import KpiEntry, save_kpis
-from tests.server.test_sync import client_for, laptop, record_a_company
 from consultant_app.sync.client import sync
+from tests.server.test_sync import client_for, laptop, record_a_company
 
 PASSWORD = "correct horse 1"
 NEW_KPI = "energy_intensity,에너지 원단위,Energy intensity,C,kWh/unit,lower,0,,true,kWh ÷ units produced\n"

@@ -16,16 +16,16 @@ from sqlmodel import select
 
 from central_server.db import write_transaction
 from central_server.issuing import certificates, revoke
+from consultant_app.errors import AppError
 from consultant_app.services.certificates import certificate_view, issued_for, render_pdf
 from consultant_app.services.companies import CompanyDraft, EngagementDraft, save_company, save_engagement
 from consultant_app.services.kpis import KpiEntry, load_kpis, save_kpis
+from consultant_app.store import Store
 from consultant_app.store.models import IssuedCertificate, OutboxOp
+from consultant_app.sync.account import last_sync
 from consultant_app.sync.certify import ChangesWaiting, issue_certificate
 from consultant_app.sync.client import sync
-from consultant_app.store import Store
-from consultant_app.sync.account import last_sync
 from consultant_app.sync.credentials import forget_token, save_token
-from consultant_app.errors import AppError
 from tests.reports.pdf_checks import decode_qr_codes, pdf_text
 from tests.server.test_sync import client_for, laptop
 

@@ -9,7 +9,8 @@ import uuid
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from consultant_app.sync.wire import user_fields
 from tests.server.hostile import Consultant, created, op, people

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import shutil
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, insert, select, text
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
 import central_server.migrate as migrate
 from central_server.db import make_engine, write_transaction
 from central_server.migrate import DatabaseNotCurrent, check_current, current_revision, upgrade_database
-from central_server.schema import counters, database_metadata, metadata as server_metadata
+from central_server.schema import counters, database_metadata
+from central_server.schema import metadata as server_metadata
 from consultant_app.store.models import PULLED_TABLES, SYNCED_TABLES, Company, Engagement, Sponsor
 from consultant_app.store.queries import engagement_records, list_companies
 
@@ -105,7 +106,7 @@ def test_the_apps_orm_classes_and_queries_work_on_the_server_database(engine):
 
 def test_the_live_unique_index_ignores_tombstones(engine):
     table = Company.__table__
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     def row(row_id: str, *, deleted: bool) -> dict:
         return {"id": row_id, "created_at": now, "updated_at": now, "version": 0, "deleted": deleted,
@@ -129,7 +130,7 @@ def test_upgrading_twice_or_at_the_same_time_is_harmless(settings):
     def upgrade(engine) -> None:
         try:
             upgrade_database(engine, settings)
-        except BaseException as exc:  # reported by the assertion below
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
     threads = [threading.Thread(target=upgrade, args=(e,)) for e in engines]
     for thread in threads:

@@ -79,7 +79,7 @@ def test_two_units_of_work_that_read_then_write_at_the_same_time_both_commit(sto
                 started.set()
                 time.sleep(0.3)
                 db.add(Company(business_no="1248100998", name="느린 쪽"))
-        except Exception as exc:  # reported below
+        except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
             started.set()

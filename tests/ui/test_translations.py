@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-
 from consultant_app.ui.i18n_build import lrelease, lupdate, qm_path, ts_path
 
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3130-\u318f]")

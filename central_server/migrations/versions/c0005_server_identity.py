@@ -5,18 +5,17 @@ Revises: c0004
 Create Date: 2026-12-04
 """
 import uuid
-from datetime import datetime, timezone
-from typing import Sequence, Union
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision: str = 'c0005'
-down_revision: Union[str, None] = 'c0004'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = 'c0004'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
@@ -26,7 +25,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     # Made here, in the upgrade's own transaction: one id per database, however many workers start at once.
-    op.bulk_insert(table, [{"id": str(uuid.uuid4()), "created_at": datetime.now(timezone.utc)}])
+    op.bulk_insert(table, [{"id": str(uuid.uuid4()), "created_at": datetime.now(UTC)}])
 
 
 def downgrade() -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QUndoCommand, QUndoStack
@@ -98,7 +99,7 @@ def _operand(value: float | None) -> str:
     return f"({text})" if value < 0 else text
 
 
-def formula(row: "KpiRow", column: str) -> tuple[str, str]:
+def formula(row: KpiRow, column: str) -> tuple[str, str]:
     """A figure's formula and the same with the row's numbers put in: ("(B − A) ÷ B × 100", "(2.93 − 1.71) …")."""
     d, e = row.definition, row.entry
     b, t, a = _operand(e.baseline), _operand(e.target), _operand(e.post)

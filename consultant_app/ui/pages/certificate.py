@@ -8,9 +8,9 @@ issue runs in the background too (it syncs, asks, and syncs again), then the tab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPageSize, QShowEvent, QUndoStack

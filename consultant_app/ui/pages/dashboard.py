@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,9 +30,9 @@ from consultant_app.ui.context import AppContext
 from consultant_app.ui.files import open_with_system, save_start, with_suffix
 from consultant_app.ui.i18n import format_money, format_number, format_percent, translate
 from consultant_app.ui.pages.base import Page
-from consultant_app.ui.widgets.page_parts import page_title, refill_choices
 from consultant_app.ui.progress import run_with_dialog
 from consultant_app.ui.tasks import TaskHandle, TaskState
+from consultant_app.ui.widgets.page_parts import page_title, refill_choices
 
 CARDS_PER_ROW = 5
 

@@ -11,7 +11,6 @@ from consultant_app.ui.context import AppContext
 from consultant_app.ui.i18n import translate
 from consultant_app.ui.pages.base import Page
 
-
 # Each tab: key, title, "module:Class". A tab class takes (ctx, undo_stack) and implements the Page hooks
 # plus set_company(company_id | None) and set_engagement(engagement_id | None).
 TABS = (
@@ -84,8 +83,9 @@ class WorkspacePage(Page):
         return confirm(self) if confirm else True
 
     def _refresh_years(self) -> None:
-        from consultant_app.store.models import Company, Engagement
         from sqlmodel import select
+
+        from consultant_app.store.models import Company, Engagement
 
         company_id = self.ctx.company_id
         current = self.ctx.engagement_id

@@ -25,7 +25,7 @@ class FieldEdit(QUndoCommand):
         self.session = field.edit_session
         self._pushed = False
 
-    def id(self) -> int:  # noqa: A003 - Qt override
+    def id(self) -> int:
         return FIELD_EDIT_ID
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
