@@ -26,9 +26,9 @@ from central_server.files import FILE_MODE, private_dir
 from central_server.schema import counters
 from consultant_app.domain.certificate import Issued, NotEligible, build_certificate
 from consultant_app.domain.kpi import KpiCatalogue
+from consultant_app.domain.signing import SignedFacts, certified_facts, sign_facts
 from consultant_app.services.certificates import certificate_sources, not_eligible_message
 from consultant_app.store.models import SYNCED_TABLES, IssuedCertificate, new_id, utc_now
-from consultant_app.sync.signing import SignedFacts, certified_facts, sign_facts
 
 KEY_FILE = "signing-key.pem"
 NUMBER_PREFIX = "IIM"

@@ -509,8 +509,8 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
+    from consultant_app.domain.signing import load_public_key, public_key_id
     from consultant_app.reports.signed_pdf import verify_pdf
-    from consultant_app.sync.signing import load_public_key, public_key_id
 
     key_files = args.public_key or sorted((ctx.data_dir / OFFICE_KEYS_DIR).glob("*.pem"))
     if not key_files:

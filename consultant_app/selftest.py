@@ -203,9 +203,9 @@ class Run:
 
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+        from consultant_app.domain.signing import public_key_pem
         from consultant_app.sync import credentials
         from consultant_app.sync.client import CentralClient, sync
-        from consultant_app.sync.signing import public_key_pem
 
         pem = public_key_pem(Ed25519PrivateKey.generate().public_key())
 

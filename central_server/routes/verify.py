@@ -13,7 +13,7 @@ from central_server.catalogue import catalogue_in_force
 from central_server.issuing import certificates
 from consultant_app.domain.codes import SupportField, label
 from consultant_app.domain.kpi import KpiCatalogue
-from consultant_app.sync.signing import SignedFacts, public_key_id, public_key_pem, signature_valid
+from consultant_app.domain.signing import SignedFacts, public_key_id, public_key_pem, signature_valid
 
 router = APIRouter(tags=["verify"])
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
+from consultant_app.domain.signing import ATTACHMENT_NAME, SignedFacts, signature_valid
 from consultant_app.domain.validation import format_business_no
 from consultant_app.reports.layout import number, percent
-from consultant_app.sync.signing import ATTACHMENT_NAME, SignedFacts, signature_valid
 
 
 def embed_signed(pdf: bytes, signed: bytes) -> bytes:

@@ -143,7 +143,7 @@ def certificate_view(store: Store, engagement_id: str, *, printed_on: date | Non
 
 def shows_signed_facts(view: CertificateView) -> bool:
     """Whether the view prints exactly what the office signed."""
-    from consultant_app.sync.signing import SignedFacts, certified_facts
+    from consultant_app.domain.signing import SignedFacts, certified_facts
 
     return view.issued is not None and view.issued.signed is not None and \
         certified_facts(view) == SignedFacts.from_bytes(view.issued.signed).facts

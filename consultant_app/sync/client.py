@@ -233,7 +233,7 @@ def _pages(client: CentralClient, after: int) -> Iterator[PullPage]:
 
 def keep_office_key(store: Store, client: CentralClient) -> Path:
     """Save the office's public key (once per key) where ``consultant-app verify`` looks for it."""
-    from consultant_app.sync.signing import load_public_key, public_key_id
+    from consultant_app.domain.signing import load_public_key, public_key_id
 
     response = client.request("GET", "/public-key.pem")
     try:

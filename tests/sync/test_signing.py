@@ -14,9 +14,7 @@ from pypdf import PdfReader, PdfWriter
 
 from consultant_app.domain.certificate import Issued, build_certificate
 from consultant_app.domain.kpi import default_catalogue
-from consultant_app.reports.certificate_pdf import render_certificate
-from consultant_app.reports.signed_pdf import verify_pdf
-from consultant_app.sync.signing import (
+from consultant_app.domain.signing import (
     ATTACHMENT_NAME,
     SignedFacts,
     canonical_bytes,
@@ -26,6 +24,8 @@ from consultant_app.sync.signing import (
     sign_facts,
     signature_valid,
 )
+from consultant_app.reports.certificate_pdf import render_certificate
+from consultant_app.reports.signed_pdf import verify_pdf
 from tests.reports.test_certificate_pdf import ISSUED, source
 from tests.test_cli import run_cli
 
