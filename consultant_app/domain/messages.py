@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from consultant_app.domain.formulas import Undefined
-from consultant_app.domain.validation import Issue, Rule
+from consultant_app.domain.rules import Rule
+
+
+class Worded(Protocol):
+    """What wording an issue needs (``validation.Issue`` is one): its rule, field and values."""
+
+    @property
+    def rule(self) -> Rule: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def params(self) -> dict[str, Any]: ...
 
 FIELD_NAMES = {
     "business_no": ("사업자등록번호", "business registration number"),
@@ -137,7 +150,7 @@ def field_name(name: str, lang: str = "ko") -> str:
     return _pick(FIELD_NAMES[name], lang) if name in FIELD_NAMES else name
 
 
-def issue_message(issue: Issue, lang: str = "ko") -> str:
+def issue_message(issue: Worded, lang: str = "ko") -> str:
     """An issue's sentence, with its field and values filled in."""
     template = _pick(RULE_MESSAGES[issue.rule], lang)
     return template.format(field=field_name(issue.field, lang), **issue.params)

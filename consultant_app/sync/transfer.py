@@ -11,9 +11,10 @@ import json
 import os
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import httpx
 from sqlalchemy import select
@@ -22,8 +23,18 @@ from consultant_app.store.attachments import blob_path
 from consultant_app.store.database import Store
 from consultant_app.store.models import Attachment, OutboxOp
 
-if TYPE_CHECKING:
-    from consultant_app.sync.client import CentralClient
+
+class CentralClient(Protocol):
+    """What a transfer needs of ``client.CentralClient`` (named here, so this module need not import it)."""
+
+    retries: int
+    retried: int
+
+    def request(self, method: str, path: str, *, accept: tuple[int, ...] = (), headers: dict[str, str] | None = None,
+                **kwargs: Any) -> httpx.Response: ...
+
+    def stream(self, method: str, path: str, *, accept: tuple[int, ...] = (),
+               headers: dict[str, str] | None = None) -> AbstractContextManager[httpx.Response]: ...
 
 PIECE = 1024 * 1024  # bytes per upload request: well under the server's body limit
 _CHUNK = 256 * 1024
