@@ -4,66 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from consultant_app.domain.validation import Issue, unstorable_character
 from consultant_app.io.cells import ESCAPE, unescape_cells
-from consultant_app.io.columns import SheetSpec, match_headers, sheet_for
+from consultant_app.io.columns import SheetSpec, sheet_for
 from consultant_app.io.csvtext import Fault, decode_csv, locate_fault, sniff_delimiter
-from consultant_app.io.problems import ImportCancelled, ImportFailed, ImportProblem, SourceUnreadable
+from consultant_app.io.problems import ImportFailed, ImportProblem, SourceUnreadable
+from consultant_app.io.raw import CHECK_EVERY, RawSheet, collect_rows, header_index, is_blank
 
 __all__ = ["CHECK_EVERY", "RawSheet", "SourceUnreadable", "decode_csv", "read_csv", "read_folder", "read_source",
            "read_workbook"]
 TEXT_SUFFIXES = (".csv", ".txt")  # .txt: Excel's "Unicode text" (UTF-16, tab separated) saved under a sheet's name
-
-CHECK_EVERY = 2000  # rows between two looks at the cancel flag
-HEADER_SEARCH_ROWS = 10  # title lines tolerated above the header
-
-
-@dataclass
-class RawSheet:
-    """A sheet as read: where it came from, its header row and its non-blank data rows."""
-
-    spec: SheetSpec
-    label: str  # file name (kpis.csv) or sheet name (kpis), as problems name it
-    header_row: int
-    headers: list[Any]
-    rows: list[tuple[int, Sequence[Any]]]
-    problems: list[ImportProblem] = field(default_factory=list)  # warnings about the file (hidden rows …)
-    # Whether every text cell must be screened for control characters; False only when the whole file was
-    # scanned at once and has none (the fast path for CSV).
-    screen: bool = True
-
-
-def _is_blank(cells: Sequence[Any]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
-
-
-def _collect(spec: SheetSpec, label: str, *, numbered: Iterable[tuple[int, Sequence[Any]]],
-             cancelled: Callable[[], bool]) -> RawSheet | None:
-    """Non-blank rows, numbered as the sheet shows them; the header is found among the first few."""
-    rows = []
-    for number, cells in numbered:
-        if number % CHECK_EVERY == 0 and cancelled():
-            raise ImportCancelled()
-        if not _is_blank(cells):
-            rows.append((number, cells))
-    if not rows:
-        return None
-    start = _header_index(spec, rows)
-    header_row, headers = rows[start]
-    return RawSheet(spec, label, header_row, list(headers), rows[start + 1:])
-
-
-def _header_index(spec: SheetSpec, rows: Sequence[tuple[int, Sequence[Any]]]) -> int:
-    """Which of the non-blank rows is the header."""
-    # Office sheets often open with a title line ("2018년 참여기업 현황"): the header is the first row that
-    # has every required column, else simply the first row (and the missing columns are reported).
-    candidates = rows[:HEADER_SEARCH_ROWS]
-    return next((i for i, (_, cells) in enumerate(candidates) if not match_headers(spec, list(cells)).missing), 0)
 
 
 def read_csv(path: Path, spec: SheetSpec, *, cancelled: Callable[[], bool]) -> RawSheet | None:
@@ -79,7 +32,7 @@ def read_csv(path: Path, spec: SheetSpec, *, cancelled: Callable[[], bool]) -> R
     if ESCAPE in text:  # undo the export's formula escape (cells.escape_text) before any cell is read
         records = map(unescape_cells, records)
     try:
-        sheet = _collect(spec, path.name, numbered=enumerate(records, start=1), cancelled=cancelled)
+        sheet = collect_rows(spec, path.name, numbered=enumerate(records, start=1), cancelled=cancelled)
     except csv.Error as exc:
         raise ImportFailed([_fault_problem(spec, path.name, locate_fault(text, delimiter, exc))]) from None
     if sheet is not None:
@@ -89,10 +42,10 @@ def read_csv(path: Path, spec: SheetSpec, *, cancelled: Callable[[], bool]) -> R
 
 def _fault_problem(spec: SheetSpec, label: str, fault: Fault) -> ImportProblem:
     """The fault placed at its row and, when the header was read before it, its column as written."""
-    rows = [(n, cells) for n, cells in enumerate(fault.records, start=1) if not _is_blank(cells)]
+    rows = [(n, cells) for n, cells in enumerate(fault.records, start=1) if not is_blank(cells)]
     column = None
     if rows and fault.field is not None:
-        header_row, headers = rows[_header_index(spec, rows)]
+        header_row, headers = rows[header_index(spec, rows)]
         if header_row < fault.row and fault.field < len(headers) and headers[fault.field].strip():
             column = headers[fault.field].strip()
     return ImportProblem(label, fault.row, column, Issue(fault.rule, "", fault.params))

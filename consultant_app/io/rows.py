@@ -13,7 +13,7 @@ from consultant_app.domain.validation import Issue, Rule, check_text
 from consultant_app.io.cells import CellError, Parser, parser_for
 from consultant_app.io.columns import Column, HeaderMatch, Kind, SheetSpec, match_headers, normalize_header
 from consultant_app.io.problems import ImportProblem
-from consultant_app.io.readers import RawSheet
+from consultant_app.io.raw import RawSheet
 
 INTEGER_LIMIT = 2**63 - 1  # what a database integer holds (SQLite, PostgreSQL bigint)
 

@@ -19,7 +19,7 @@ from defusedxml.ElementTree import fromstring
 from consultant_app.domain.validation import Issue, Rule
 from consultant_app.io.columns import sheet_for
 from consultant_app.io.problems import ImportProblem, SourceUnreadable
-from consultant_app.io.readers import RawSheet, _collect
+from consultant_app.io.raw import RawSheet, collect_rows
 
 MB = 1_000_000
 # Limits: generous for the office's real files, far below what would stall a laptop. The whole programme (10,000
@@ -114,7 +114,7 @@ def read_workbook(path: Path, cancelled: Callable[[], bool]) -> list[RawSheet]:
             declared = worksheet.max_row
             worksheet.reset_dimensions()  # some writers record a wrong size; read to the real end
             numbered = _rows(path, worksheet, cells, declared)
-            sheet = _collect(spec, worksheet.title, numbered=numbered, cancelled=cancelled)
+            sheet = collect_rows(spec, worksheet.title, numbered=numbered, cancelled=cancelled)
             if sheet is not None:
                 sheet.problems += _hidden(path, worksheet, sheet)
                 sheets[spec.name] = sheet
