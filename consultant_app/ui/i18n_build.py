@@ -34,7 +34,8 @@ def ui_sources() -> list[Path]:
 
 
 def _tool(name: str) -> str:
-    found = shutil.which(name)
+    # The environment's own scripts first: a virtual environment's bin/ need not be on PATH.
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
     if found is None:
         raise SystemExit(f"{name} not found: pip install PySide6-Essentials")
     return found
