@@ -8,8 +8,8 @@ handled the same way: try again from where the store says it is.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -219,12 +219,12 @@ class CentralClient:
         return page
 
 
-def _pages(client: CentralClient, after: int) -> Iterator[PullPage]:
+def _pages(client: CentralClient, after: int) -> Generator[PullPage]:
     """The pages after ``after``, in order; the next is fetched while the caller writes this one (the network
     and the disk both busy). Each page carries its own cursor, so one the caller never wrote is fetched again by
     the next sync. Closing it waits for the fetch in flight: the client is free again after."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
-        ahead = fetcher.submit(client.pull, after)
+        ahead: Future[PullPage] | None = fetcher.submit(client.pull, after)
         while ahead is not None:
             page = ahead.result()
             ahead = fetcher.submit(client.pull, page.cursor) if page.more else None
