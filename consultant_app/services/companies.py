@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
@@ -111,9 +110,6 @@ def load_company_rows(*, session: Session) -> list[CompanyListRow]:
     return rows
 
 
-_SEPARATORS = re.compile(r"[\s\-]")
-
-
 def filter_rows(rows: list[CompanyListRow], flt: CompanyFilter) -> list[CompanyListRow]:
     """The rows ``flt`` lets through, in their order.
 
@@ -124,7 +120,7 @@ def filter_rows(rows: list[CompanyListRow], flt: CompanyFilter) -> list[CompanyL
     words = flt.text.strip().casefold()
     shown = rows
     if words:
-        number = _SEPARATORS.sub("", words)
+        number = normalize_business_no(words)
         if number:
             shown = [r for r in shown if words in r.search_text or number in r.business_no]
         else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -10,6 +9,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from consultant_app.domain.records import EngagementRecord, KpiValues, SurveyAnswers
+from consultant_app.domain.validation import normalize_business_no
 from consultant_app.store.models import (
     Company,
     Engagement,
@@ -101,7 +101,7 @@ def list_companies(*, session: Session, search: str | None = None, limit: int | 
         text = f"%{_escape_like(words)}%"
         matches = [Company.name.ilike(text, escape="\\"), Sponsor.name.ilike(text, escape="\\"),
                    Company.region.ilike(text, escape="\\")]
-        number = re.sub(r"[\s\-]", "", words)  # numbers are stored as 10 digits; people type 124-81-00998
+        number = normalize_business_no(words)  # stored as 10 digits; people type 124-81-00998, or １２４ in 한글 mode
         if number:
             matches.append(Company.business_no.like(f"%{_escape_like(number)}%", escape="\\"))
         query = query.where(or_(*matches))

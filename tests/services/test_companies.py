@@ -167,12 +167,20 @@ def test_list_rows_hold_sponsor_engagement_counts_latest_year_and_status(demo_st
     assert len(list_sponsors(rows)) == 6
 
 
-@pytest.mark.parametrize("text", ["정밀", "창원", "한빛", "-81-", "1248", "  ", "없는 이름"])
+@pytest.mark.parametrize("text", ["정밀", "창원", "한빛", "-81-", "1248", "１２４-８", "  ", "없는 이름"])
 def test_the_search_matches_what_the_sql_search_finds(demo_store, text):
     with demo_store.session() as session:
         rows = load_company_rows(session=session)
         expected = {c.id for c in list_companies(session=session, search=text)}
     assert {r.id for r in filter_rows(rows, CompanyFilter(text=text))} == expected
+
+
+def test_full_width_digits_find_the_business_number_as_the_sql_search_does(demo_store):
+    with demo_store.session() as session:
+        rows = load_company_rows(session=session)
+    number = rows[0].business_no
+    typed = "".join(chr(ord(c) + 0xFEE0) for c in number[:3]) + "-"  # "１２４-" from Korean input mode
+    assert rows[0].id in {r.id for r in filter_rows(rows, CompanyFilter(text=typed))}
 
 
 def test_year_status_and_sponsor_filters(demo_store):

@@ -95,6 +95,7 @@ def test_list_companies_lists_live_companies_by_name_with_engagement_counts(stor
     ("1248100998", ["대명정밀"]),
     ("124-81-00998", ["대명정밀"]),
     ("81-00", ["대명정밀"]),
+    ("１２４-８１", ["대명정밀"]),       # full-width digits, as typed in Korean input mode
     ("세진", ["한빛금속"]),
     ("대양자동차", ["대명정밀"]),       # 폐업기업 shares the sponsor but is tombstoned
     ("대구", ["한빛금속"]),
