@@ -3,20 +3,9 @@ unexpected error."""
 
 from __future__ import annotations
 
-import pytest
-
-from consultant_app.ui.pages.data import DataPage
 from tests.io.hostile import excel_parts, write_zip
 from tests.io.sample import A, B, counts
-from tests.ui.test_data_page import shown_rows, wait_idle
-
-
-@pytest.fixture
-def page(app_ctx, qtbot):
-    widget = DataPage(app_ctx)
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
+from tests.ui.test_data_page import page, shown_rows, wait_idle  # noqa: F401 (page: the data page fixture)
 
 
 def test_a_damaged_workbook_is_one_line_naming_the_file_and_part(page, store, qtbot, tmp_path):

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import csv
 
-import pytest
 from PySide6.QtWidgets import QApplication
 
-from consultant_app.ui.pages.data import DataPage
+from tests.ui.test_data_page import page  # noqa: F401 (the data page fixture)
 
 TIMEOUT = 30_000
-
-
-@pytest.fixture
-def page(app_ctx, qtbot):
-    widget = DataPage(app_ctx)
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
 
 
 def _header(path) -> list[str]:
